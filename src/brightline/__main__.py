@@ -1,0 +1,5 @@
+import sys
+
+from brightline.cli import main
+
+sys.exit(main())

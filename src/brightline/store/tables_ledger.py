@@ -1,0 +1,3 @@
+"""Tables of the ledger (declared on the shared metadata)."""
+
+from brightline.store.schema import metadata  # noqa: F401
