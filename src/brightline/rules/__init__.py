@@ -1,0 +1,1 @@
+"""The rules engine: packs as data, compiled into fast evaluators, deciding cases."""
