@@ -1,0 +1,1 @@
+"""The pure ledger core: RFC 9162 Merkle trees, record commitments and signed checkpoints."""
