@@ -1,0 +1,775 @@
+"""The ledger store: the append-only Merkle log kept in SQLite or PostgreSQL.
+
+One writer thread per store does *group commit*: every caller of :meth:`LedgerStore.append`
+queues its entry and blocks; the writer takes everything queued, writes it in one transaction
+(entries, new tree nodes, one signed checkpoint, the caller's extra rows) and releases each caller
+only once that transaction is durable. Several processes may share one database: a batch starts
+by locking the head row (SQLite ``BEGIN IMMEDIATE``, PostgreSQL ``SELECT ... FOR UPDATE``) and
+reading the committed size inside that lock, so the log stays one line — no gaps, no duplicate
+indices, no forks. When another process appended meanwhile, the writer reloads its right edge
+(:class:`~brightline.ledger.merkle.CompactRange`: one node per set bit of the size) from the
+stored nodes; it never re-reads the leaves, neither then nor at start-up.
+
+Every complete subtree hash is stored (``ledger_nodes``), so an inclusion or consistency proof is
+one indexed read of O(log n) rows. Records are stored apart from their commitments: the canonical
+JSON and a random salt are committed to, and the leaf covers only the kind and the commitment;
+:meth:`LedgerStore.redact` drops record and salt, keeps the leaf, and logs the redaction itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import queue
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, func, insert, select, tuple_, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import QueuePool
+
+from brightline.errors import (
+    BrightlineError,
+    InvalidRequest,
+    LedgerCorrupt,
+    LedgerError,
+    NotFound,
+    StoreError,
+    VerificationError,
+)
+from brightline.ledger.checkpoint import Checkpoint, NoteSigner, NoteVerifier, open_checkpoint
+from brightline.ledger.merkle import (
+    EMPTY_ROOT,
+    CompactRange,
+    NodeID,
+    consistency_plan,
+    inclusion_plan,
+    leaf_hash,
+    verify_consistency,
+)
+from brightline.ledger.records import canonical_json, check_kind, commitment, leaf_data, new_salt
+from brightline.store.db import database_url, is_sqlite, make_engine, migrate
+from brightline.store.tables_ledger import (
+    ledger_checkpoints,
+    ledger_entries,
+    ledger_head,
+    ledger_nodes,
+)
+
+DEFAULT_ORIGIN = "brightline.chicago/ledger"
+SIGNING_KEY_FILE = "ledger-signing.key"
+REDACTION_KIND = "redaction"
+MAX_BATCH = 4096
+VERIFY_CHUNK = 1000
+
+
+class _LedgerIndex:
+    """The marker type of :data:`LEDGER_INDEX`."""
+
+    def __repr__(self) -> str:
+        return "LEDGER_INDEX"
+
+
+LEDGER_INDEX: Any = _LedgerIndex()
+"""In a row passed to :meth:`LedgerStore.append`, stands for the index the entry receives."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What an acknowledged append gets: where the entry is and the signed tree that holds it."""
+
+    index: int
+    leaf_hash: str
+    tree_size: int
+    root: str
+    checkpoint: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored entry. ``record`` and ``salt`` (hex) are None once redacted."""
+
+    index: int
+    kind: str
+    record: dict[str, Any] | None
+    salt: str | None
+    leaf_hash: str
+    redacted: bool
+    created_at: str
+    commitment: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Pending:
+    """An entry waiting for the writer, with everything computed that needs no lock."""
+
+    kind: str
+    record: str
+    salt: bytes
+    commitment: bytes
+    leaf_hash: bytes
+    rows: Sequence[tuple[Table, dict[str, Any]]] = ()
+    redacts: int | None = None
+    future: Future[Receipt] = field(default_factory=Future)
+
+
+_STOP = object()
+
+
+# --- keys and time ------------------------------------------------------------------------------
+
+
+def data_dir() -> Path:
+    """Where local state lives: BRIGHTLINE_DATA_DIR, else ``var``."""
+    return Path(os.environ.get("BRIGHTLINE_DATA_DIR", "var"))
+
+
+def load_signer(origin: str) -> NoteSigner:
+    """The checkpoint signer: BRIGHTLINE_SIGNING_KEY (a C2SP private key) if set, else the key
+    file in the data dir, created on first start (mode 0600, never overwritten)."""
+    skey = os.environ.get("BRIGHTLINE_SIGNING_KEY")
+    if skey:
+        return NoteSigner.from_skey(skey.strip())
+    path = data_dir() / SIGNING_KEY_FILE
+    if not path.exists():
+        _create_key_file(path, _new_skey(origin))
+    return NoteSigner.from_skey(path.read_text(encoding="ascii").strip())
+
+
+def _new_skey(origin: str) -> str:
+    """A fresh private key whose text form reads back through the key parsers (a guard: the
+    parsers of brightline.ledger.checkpoint split on '+', which base64 may also contain)."""
+    for _ in range(1000):
+        signer = NoteSigner.generate(origin)
+        try:
+            NoteSigner.from_skey(signer.skey)
+            NoteVerifier(signer.vkey)
+        except VerificationError:
+            continue
+        return signer.skey
+    raise LedgerError("could not create a ledger signing key that reads back")
+
+
+def _create_key_file(path: Path, skey: str) -> None:
+    """Write the key to a private temporary file, then link it into place: another process
+    starting at the same moment either wins (we read its key) or finds ours complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, (skey + "\n").encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+# --- input checks -------------------------------------------------------------------------------
+
+
+def _encode_record(record: Mapping[str, Any]) -> str:
+    if not isinstance(record, Mapping):
+        raise InvalidRequest(
+            f"a ledger record must be a JSON object, got {type(record).__name__}",
+            field="record",
+        )
+    try:
+        return canonical_json(dict(record)).decode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequest(f"ledger record is not canonical JSON: {exc}", field="record") from exc
+
+
+def _check_index(index: int, what: str = "index") -> int:
+    if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+        raise InvalidRequest(f"{what} must be an integer >= 0, got {index!r}", field=what)
+    return index
+
+
+# --- the store ----------------------------------------------------------------------------------
+
+
+class LedgerStore:
+    """The ledger in a database. Thread-safe; safe to share one database among processes."""
+
+    def __init__(self, engine: Engine, signer: NoteSigner, *, origin: str) -> None:
+        self._engine = engine
+        self._signer = signer
+        self.origin = origin
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._writer: threading.Thread | None = None
+        self._closed = False
+        with engine.connect() as conn:
+            size = self._head_size(conn)
+            self._edge: CompactRange | None = self._load_edge(conn, size)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> LedgerStore:
+        """Migrate the database at ``url`` (see :func:`database_url`) and open its ledger."""
+        url = database_url(url)
+        migrate(url)
+        kwargs: dict[str, Any] = {}
+        if is_sqlite(url):
+            kwargs = {"poolclass": QueuePool, "pool_size": 4, "max_overflow": 60}
+        origin = os.environ.get("BRIGHTLINE_LOG_ORIGIN", DEFAULT_ORIGIN)
+        return cls(make_engine(url, **kwargs), load_signer(origin), origin=origin)
+
+    @property
+    def vkey(self) -> str:
+        """The verifier key (C2SP ``name+hash+base64``) of the checkpoints."""
+        return self._signer.vkey
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def close(self) -> None:
+        """Finish queued appends, stop the writer and release the database."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            writer = self._writer
+        if writer is not None:
+            self._queue.put(_STOP)
+            writer.join()
+        self._engine.dispose()
+
+    def __enter__(self) -> LedgerStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- appending ------------------------------------------------------------------------------
+
+    def append(
+        self,
+        kind: str,
+        record: Mapping[str, Any],
+        *,
+        rows: Sequence[tuple[Table, dict[str, Any]]] = (),
+    ) -> Receipt:
+        """Log one entry; return once the batch holding it is durable. ``rows`` are inserted in
+        the same transaction (a value equal to :data:`LEDGER_INDEX` becomes the entry's index)."""
+        return self._submit(self._prepare(kind, record, rows)).result()
+
+    async def append_async(
+        self,
+        kind: str,
+        record: Mapping[str, Any],
+        *,
+        rows: Sequence[tuple[Table, dict[str, Any]]] = (),
+    ) -> Receipt:
+        """:meth:`append` for asyncio callers: awaits without blocking the event loop."""
+        return await asyncio.wrap_future(self._submit(self._prepare(kind, record, rows)))
+
+    def redact(self, index: int, *, reason: str, actor: str) -> Receipt:
+        """Drop the record and salt of entry ``index`` (its leaf stays, so every proof still
+        verifies) and log the redaction as a new entry; returns that entry's receipt."""
+        entry = self.entry(index)
+        if entry.redacted:
+            raise InvalidRequest(f"ledger entry {index} is already redacted", index=index)
+        for name, value in (("reason", reason), ("actor", actor)):
+            if not isinstance(value, str) or not value.strip() or len(value) > 2000:
+                raise InvalidRequest(
+                    f"redaction {name} must be a non-empty string of at most 2000 characters",
+                    field=name,
+                )
+        record = {"redacts": index, "leaf_hash": entry.leaf_hash, "reason": reason, "actor": actor}
+        pending = self._prepare(REDACTION_KIND, record, ())
+        pending.redacts = index
+        return self._submit(pending).result()
+
+    def _prepare(
+        self, kind: str, record: Mapping[str, Any], rows: Sequence[tuple[Table, dict[str, Any]]]
+    ) -> _Pending:
+        kind = check_kind(kind)
+        text = _encode_record(record)
+        salt = new_salt()
+        commit = commitment(text.encode("utf-8"), salt)
+        leaf = leaf_hash(leaf_data(kind, commit))
+        return _Pending(kind, text, salt, commit, leaf, tuple(rows))
+
+    def _submit(self, pending: _Pending) -> Future[Receipt]:
+        with self._lock:
+            if self._closed:
+                raise LedgerError("the ledger store is closed")
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._run, name="ledger-writer", daemon=True)
+                self._writer.start()
+            self._queue.put(pending)
+        return pending.future
+
+    # --- the writer -----------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            batch: list[_Pending] = []
+            item = self._queue.get()
+            while True:
+                if item is _STOP:
+                    stopping = True
+                    break
+                batch.append(item)
+                if len(batch) >= MAX_BATCH:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if batch:
+                self._commit(batch)
+
+    def _commit(self, batch: list[_Pending]) -> None:
+        """Write ``batch`` in one transaction; when that fails, retry each entry alone so that
+        one bad entry (say, a clashing extra row) fails only its own caller."""
+        try:
+            receipts = self._write(batch)
+        except Exception as exc:
+            self._edge = None
+            if len(batch) > 1:
+                for pending in batch:
+                    self._commit([pending])
+                return
+            batch[0].future.set_exception(_as_brightline(exc))
+            return
+        for pending, receipt in zip(batch, receipts, strict=True):
+            pending.future.set_result(receipt)
+
+    def _write(self, batch: list[_Pending]) -> list[Receipt]:
+        created_at = _now()
+        with self._engine.connect() as conn:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                edge = self._edge_for_write(conn)
+                first = edge.size
+                entry_rows, node_rows = self._tree_rows(edge, batch, created_at)
+                conn.execute(insert(ledger_entries), entry_rows)
+                conn.execute(insert(ledger_nodes), node_rows)
+                self._insert_extra_rows(conn, batch, first)
+                self._apply_redactions(conn, batch)
+                note = self._store_checkpoint(conn, edge, created_at)
+                conn.execute(
+                    update(ledger_head).where(ledger_head.c.id == 1).values(size=edge.size)
+                )
+        self._edge = edge
+        root_hex = edge.root().hex()
+        return [
+            Receipt(first + i, p.leaf_hash.hex(), edge.size, root_hex, note)
+            for i, p in enumerate(batch)
+        ]
+
+    def _edge_for_write(self, conn: Connection) -> CompactRange:
+        """Lock the head row and return a private copy of the right edge at the committed size."""
+        size = conn.execute(
+            select(ledger_head.c.size).where(ledger_head.c.id == 1).with_for_update()
+        ).scalar_one()
+        edge = self._edge
+        if edge is None or edge.size != size:
+            return self._load_edge(conn, size)
+        return edge.copy()
+
+    @staticmethod
+    def _tree_rows(
+        edge: CompactRange, batch: list[_Pending], created_at: str
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        entry_rows: list[dict[str, Any]] = []
+        node_rows: list[dict[str, Any]] = []
+        for p in batch:
+            entry_rows.append(
+                {
+                    "idx": edge.size,
+                    "kind": p.kind,
+                    "commitment": p.commitment,
+                    "leaf_hash": p.leaf_hash,
+                    "record": p.record,
+                    "salt": p.salt,
+                    "redacted": False,
+                    "created_at": created_at,
+                }
+            )
+            for node, digest in edge.append(p.leaf_hash):
+                node_rows.append({"level": node.level, "idx": node.index, "hash": digest})
+        return entry_rows, node_rows
+
+    @staticmethod
+    def _insert_extra_rows(conn: Connection, batch: list[_Pending], first: int) -> None:
+        by_table: dict[Table, list[dict[str, Any]]] = {}
+        for offset, p in enumerate(batch):
+            for table, row in p.rows:
+                filled = {k: first + offset if v is LEDGER_INDEX else v for k, v in row.items()}
+                by_table.setdefault(table, []).append(filled)
+        for table, rows in by_table.items():
+            conn.execute(insert(table), rows)
+
+    @staticmethod
+    def _apply_redactions(conn: Connection, batch: list[_Pending]) -> None:
+        for p in batch:
+            if p.redacts is None:
+                continue
+            done = conn.execute(
+                update(ledger_entries)
+                .where(ledger_entries.c.idx == p.redacts, ledger_entries.c.redacted.is_(False))
+                .values(record=None, salt=None, redacted=True)
+            )
+            if done.rowcount != 1:
+                raise InvalidRequest(
+                    f"ledger entry {p.redacts} does not exist or is already redacted",
+                    index=p.redacts,
+                )
+
+    def _store_checkpoint(self, conn: Connection, edge: CompactRange, created_at: str) -> str:
+        root = edge.root()
+        note = self._signer.sign(Checkpoint(self.origin, edge.size, root).body())
+        conn.execute(
+            insert(ledger_checkpoints).values(
+                size=edge.size, root=root, note=note, created_at=created_at
+            )
+        )
+        return note
+
+    # --- reading --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _head_size(conn: Connection) -> int:
+        size = conn.execute(select(ledger_head.c.size).where(ledger_head.c.id == 1)).scalar()
+        if size is None:
+            raise LedgerCorrupt("the ledger head row is missing", index=0)
+        return int(size)
+
+    @staticmethod
+    def _fetch(conn: Connection, ids: Sequence[NodeID]) -> list[bytes]:
+        """The stored hashes of ``ids``, in order; LedgerCorrupt if any is missing."""
+        if not ids:
+            return []
+        keys = list({(n.level, n.index) for n in ids})
+        rows = conn.execute(
+            select(ledger_nodes.c.level, ledger_nodes.c.idx, ledger_nodes.c.hash).where(
+                tuple_(ledger_nodes.c.level, ledger_nodes.c.idx).in_(keys)
+            )
+        )
+        found = {(level, idx): bytes(digest) for level, idx, digest in rows}
+        for n in ids:
+            if (n.level, n.index) not in found:
+                raise LedgerCorrupt(
+                    f"tree node (level {n.level}, index {n.index}) is missing",
+                    index=n.end - 1,
+                    level=n.level,
+                )
+        return [found[(n.level, n.index)] for n in ids]
+
+    def _load_edge(self, conn: Connection, size: int) -> CompactRange:
+        return CompactRange.from_nodes(size, self._fetch(conn, CompactRange.node_ids(size)))
+
+    def _root_at(self, conn: Connection, size: int) -> bytes:
+        return self._load_edge(conn, size).root() if size else EMPTY_ROOT
+
+    def _note_at(self, conn: Connection, size: int, root: bytes) -> str:
+        """The stored checkpoint for ``size``, or a freshly signed one (not stored) when that
+        size fell inside a batch."""
+        note = conn.execute(
+            select(ledger_checkpoints.c.note).where(ledger_checkpoints.c.size == size)
+        ).scalar()
+        if note is not None:
+            return str(note)
+        return self._signer.sign(Checkpoint(self.origin, size, root).body())
+
+    def size(self) -> int:
+        """The number of committed entries (by any process)."""
+        with self._engine.connect() as conn:
+            return self._head_size(conn)
+
+    def latest_checkpoint(self) -> dict[str, Any]:
+        """``{"size", "root", "note"}`` of the newest signed checkpoint."""
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(
+                    ledger_checkpoints.c.size, ledger_checkpoints.c.root, ledger_checkpoints.c.note
+                )
+                .order_by(ledger_checkpoints.c.size.desc())
+                .limit(1)
+            ).first()
+        if row is None:
+            note = self._signer.sign(Checkpoint(self.origin, 0, EMPTY_ROOT).body())
+            return {"size": 0, "root": EMPTY_ROOT.hex(), "note": note}
+        return {"size": int(row.size), "root": bytes(row.root).hex(), "note": str(row.note)}
+
+    def entry(self, index: int) -> Entry:
+        """The stored entry ``index``; NotFound when the log has no such entry."""
+        _check_index(index)
+        with self._engine.connect() as conn:
+            row = conn.execute(select(ledger_entries).where(ledger_entries.c.idx == index)).first()
+            if row is None:
+                raise NotFound(
+                    f"no ledger entry {index}: the log has {self._head_size(conn)} entries",
+                    index=index,
+                )
+        return Entry(
+            index=int(row.idx),
+            kind=str(row.kind),
+            record=None if row.record is None else _json_object(row.record),
+            salt=None if row.salt is None else bytes(row.salt).hex(),
+            leaf_hash=bytes(row.leaf_hash).hex(),
+            redacted=bool(row.redacted),
+            created_at=str(row.created_at),
+            commitment=bytes(row.commitment).hex(),
+        )
+
+    def inclusion_proof(self, index: int, size: int | None = None) -> dict[str, Any]:
+        """The proof that entry ``index`` is in the tree of ``size`` entries (default: the
+        whole log), with that tree's root and signed checkpoint."""
+        _check_index(index)
+        with self._engine.connect() as conn:
+            head = self._head_size(conn)
+            size = head if size is None else _check_size(size, head, "size")
+            if index >= head:
+                raise NotFound(
+                    f"no ledger entry {index}: the log has {head} entries", index=index, size=head
+                )
+            if index >= size:
+                raise InvalidRequest(
+                    f"entry {index} is not in the tree of size {size}: use a size of at least "
+                    f"{index + 1} (up to {head})",
+                    index=index,
+                    size=size,
+                )
+            plan = inclusion_plan(index, size)
+            edge_ids = CompactRange.node_ids(size)
+            hashes = self._fetch(conn, [NodeID(0, index), *plan.nodes, *edge_ids])
+            leaf, proof_hashes = hashes[0], hashes[1 : 1 + len(plan.nodes)]
+            root = CompactRange.from_nodes(size, hashes[1 + len(plan.nodes) :]).root()
+            note = self._note_at(conn, size, root)
+        return {
+            "index": index,
+            "size": size,
+            "leaf_hash": leaf.hex(),
+            "proof": [h.hex() for h in plan.assemble(proof_hashes)],
+            "root": root.hex(),
+            "checkpoint": note,
+        }
+
+    def consistency_proof(self, size1: int, size2: int) -> dict[str, Any]:
+        """The proof that the tree of ``size1`` entries is a prefix of the tree of ``size2``."""
+        with self._engine.connect() as conn:
+            head = self._head_size(conn)
+            size2 = _check_size(size2, head, "size2")
+            size1 = _check_size(size1, head, "size1")
+            if size1 > size2:
+                raise InvalidRequest(
+                    f"size1 ({size1}) must not exceed size2 ({size2})", size1=size1, size2=size2
+                )
+            plan = consistency_plan(size1, size2)
+            proof = plan.assemble(self._fetch(conn, plan.nodes))
+            root1, root2 = self._root_at(conn, size1), self._root_at(conn, size2)
+            note = self._note_at(conn, size2, root2)
+        return {
+            "size1": size1,
+            "size2": size2,
+            "root1": root1.hex(),
+            "root2": root2.hex(),
+            "proof": [h.hex() for h in proof],
+            "checkpoint": note,
+        }
+
+    # --- audit ----------------------------------------------------------------------------------
+
+    def verify(self) -> dict[str, Any]:
+        """Re-derive the whole log from its rows and check everything stored against it.
+
+        Record + salt → commitment (unless redacted), kind + commitment → leaf hash, leaves →
+        every stored node, every stored checkpoint: signature, root at its size, and consistency
+        with the one before. Raises LedgerCorrupt naming the first bad index.
+        """
+        with self._engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                return _Audit(self, conn).run()
+
+
+def _check_size(size: int, head: int, what: str) -> int:
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= head:
+        allowed = f"1..{head}" if head else "none (the log is empty)"
+        raise InvalidRequest(
+            f"{what} must be a tree size the log has reached: allowed {allowed}, got {size!r}",
+            field=what,
+            got=size,
+        )
+    return size
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise LedgerCorrupt("a stored record is not a JSON object")
+    return value
+
+
+def _as_brightline(exc: BaseException) -> BaseException:
+    if isinstance(exc, BrightlineError):
+        return exc
+    if isinstance(exc, SQLAlchemyError):
+        return StoreError(f"ledger append failed: {type(exc).__name__}: {exc}".splitlines()[0])
+    return exc
+
+
+class _Audit:
+    """One pass of :meth:`LedgerStore.verify` inside one read transaction."""
+
+    def __init__(self, store: LedgerStore, conn: Connection) -> None:
+        self.store = store
+        self.conn = conn
+        self.edge = CompactRange()
+        self.previous: tuple[int, bytes] | None = None
+        self.checkpoints = 0
+        self.redacted = 0
+
+    def run(self) -> dict[str, Any]:
+        head = LedgerStore._head_size(self.conn)
+        for begin in range(0, head, VERIFY_CHUNK):
+            self._check_chunk(begin, min(begin + VERIFY_CHUNK, head))
+        beyond = self.conn.execute(
+            select(func.count()).where(ledger_entries.c.idx >= head)
+        ).scalar_one()
+        later = self.conn.execute(
+            select(func.count()).where(ledger_checkpoints.c.size > head)
+        ).scalar_one()
+        if beyond or later:
+            raise LedgerCorrupt(
+                f"rows beyond the committed size {head}: {beyond} entries, {later} checkpoints",
+                index=head,
+            )
+        return {
+            "size": head,
+            "root": self.edge.root().hex(),
+            "checkpoints": self.checkpoints,
+            "redacted": self.redacted,
+        }
+
+    def _check_chunk(self, begin: int, end: int) -> None:
+        rows = self.conn.execute(
+            select(ledger_entries)
+            .where(ledger_entries.c.idx >= begin, ledger_entries.c.idx < end)
+            .order_by(ledger_entries.c.idx)
+        ).all()
+        notes = {
+            int(r.size): r
+            for r in self.conn.execute(
+                select(ledger_checkpoints).where(
+                    ledger_checkpoints.c.size > begin, ledger_checkpoints.c.size <= end
+                )
+            )
+        }
+        created: list[tuple[int, NodeID, bytes]] = []
+        expected = begin
+        for row in rows:
+            if int(row.idx) != expected:
+                raise LedgerCorrupt(f"ledger entry {expected} is missing", index=expected)
+            leaf = self._check_leaf(row)
+            created.extend((expected, n, h) for n, h in self.edge.append(leaf))
+            expected += 1
+            if expected in notes:
+                self._check_nodes(created)
+                created = []
+                self._check_checkpoint(expected, notes[expected])
+        if expected != end:
+            raise LedgerCorrupt(f"ledger entry {expected} is missing", index=expected)
+        self._check_nodes(created)
+
+    def _check_leaf(self, row: Any) -> bytes:
+        index = int(row.idx)
+        commit = bytes(row.commitment)
+        if row.redacted:
+            self.redacted += 1
+            if row.record is not None or row.salt is not None:
+                raise LedgerCorrupt(f"ledger entry {index} is redacted but keeps data", index=index)
+        elif row.record is None or row.salt is None:
+            raise LedgerCorrupt(f"ledger entry {index} lost its record or salt", index=index)
+        elif commitment(str(row.record).encode("utf-8"), bytes(row.salt)) != commit:
+            raise LedgerCorrupt(
+                f"ledger entry {index}: record and salt do not match the commitment", index=index
+            )
+        leaf = leaf_hash(leaf_data(str(row.kind), commit))
+        if leaf != bytes(row.leaf_hash):
+            raise LedgerCorrupt(
+                f"ledger entry {index}: stored leaf hash does not match kind and commitment",
+                index=index,
+            )
+        return leaf
+
+    def _check_nodes(self, created: list[tuple[int, NodeID, bytes]]) -> None:
+        stored = dict(zip([n for _, n, _ in created], _fetch_many(self.conn, created), strict=True))
+        for index, node, digest in created:
+            if stored[node] != digest:
+                raise LedgerCorrupt(
+                    f"ledger entry {index}: stored tree node (level {node.level}, index "
+                    f"{node.index}) does not match the leaves",
+                    index=index,
+                    level=node.level,
+                )
+
+    def _check_checkpoint(self, size: int, row: Any) -> None:
+        index = size - 1
+        root = self.edge.root()
+        try:
+            cp = open_checkpoint(str(row.note), self.store.vkey)
+        except VerificationError as exc:
+            raise LedgerCorrupt(
+                f"checkpoint at size {size} (entry {index}): {exc}", index=index
+            ) from exc
+        if cp.origin != self.store.origin or cp.size != size:
+            raise LedgerCorrupt(
+                f"checkpoint at size {size} (entry {index}) names {cp.origin} size {cp.size}",
+                index=index,
+            )
+        if cp.root != root or bytes(row.root) != root:
+            raise LedgerCorrupt(
+                f"checkpoint at size {size} (entry {index}): root does not match the leaves",
+                index=index,
+            )
+        self._check_consistency(size, root)
+        self.checkpoints += 1
+
+    def _check_consistency(self, size: int, root: bytes) -> None:
+        if self.previous is not None:
+            size1, root1 = self.previous
+            plan = consistency_plan(size1, size)
+            proof = plan.assemble(LedgerStore._fetch(self.conn, plan.nodes))
+            try:
+                verify_consistency(size1, size, proof, root1, root)
+            except VerificationError as exc:
+                raise LedgerCorrupt(
+                    f"checkpoint at size {size} is not consistent with size {size1}: {exc}",
+                    index=size - 1,
+                ) from exc
+        self.previous = (size, root)
+
+
+def _fetch_many(conn: Connection, created: list[tuple[int, NodeID, bytes]]) -> Iterator[bytes]:
+    """Stored hashes of the nodes in ``created`` (in order), in slices small enough for any
+    driver's limit on bound parameters."""
+    for at in range(0, len(created), 500):
+        yield from LedgerStore._fetch(conn, [n for _, n, _ in created[at : at + 500]])
