@@ -196,7 +196,9 @@ class NoteSigner:
     @property
     def skey(self) -> str:
         seed = self._key.private_bytes_raw()
-        return f"PRIVATE+KEY+{self.name}+{self.key_hash.hex()}+{_b64encode(bytes([ED25519]) + seed)}"
+        return (
+            f"PRIVATE+KEY+{self.name}+{self.key_hash.hex()}+{_b64encode(bytes([ED25519]) + seed)}"
+        )
 
     @property
     def vkey(self) -> str:
@@ -234,9 +236,7 @@ class NoteVerifier:
     def verify(self, note: str) -> str:
         """Return the note's text if it carries a valid signature by this key; else raise."""
         parsed = parse_note(note)
-        mine = [
-            s for s in parsed.signatures if s.name == self.name and s.key_hash == self.key_hash
-        ]
+        mine = [s for s in parsed.signatures if s.name == self.name and s.key_hash == self.key_hash]
         if not mine:
             seen = sorted({f"{s.name}+{s.key_hash.hex()}" for s in parsed.signatures})
             raise UnknownKey(
