@@ -1,0 +1,206 @@
+"""The Service: the one object that joins the rules engine, the app's tables and the ledger.
+
+The web application and the command line are thin adapters over it: every rule of access and
+every validation lives here (in the concept modules this class delegates to). Typical use::
+
+    service = Service.open()                 # migrates, opens the ledger, repairs the index
+    out = service.decide(case, actor=Actor("jdoe", "officer"))
+    out["receipt"]["index"], out["receipt"]["checkpoint"]
+    service.close()
+
+Errors: ``InvalidInput`` subclasses for bad input (nothing is changed), ``AuthError`` when a
+login is needed, ``Forbidden`` for a role without the right, ``NotFound`` for a missing thing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.engine import Engine
+
+from brightline.service import accounts, decisions, ledger_views, recovery, reports, reviews, stats
+from brightline.service.actors import Actor
+
+
+class ReceiptLike(Protocol):
+    index: int
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class EntryLike(Protocol):
+    index: int
+    kind: str
+    record: Any
+    salt: Any
+    leaf_hash: Any
+    redacted: bool
+    created_at: Any
+
+
+class LedgerLike(Protocol):
+    """What the service needs of ``brightline.store.ledger.LedgerStore``."""
+
+    def append(
+        self,
+        kind: str,
+        record: Mapping[str, Any],
+        *,
+        rows: Sequence[tuple[Table, dict[str, Any]]] = (),
+    ) -> Any: ...
+
+    def size(self) -> int: ...
+
+    def latest_checkpoint(self) -> dict[str, Any]: ...
+
+    def entry(self, index: int) -> Any: ...
+
+    def inclusion_proof(self, index: int, size: int | None = None) -> dict[str, Any]: ...
+
+    def consistency_proof(self, size1: int, size2: int) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+class Service:
+    """Decisions, reviews, reports, statistics, accounts and the public ledger views."""
+
+    def __init__(self, engine: Engine, ledger: LedgerLike) -> None:
+        self.engine = engine
+        self.ledger = ledger
+        self.review_lock = threading.Lock()
+        # Public reports accepted per client (hashed id) in a rolling window of seconds.
+        self.report_limit: tuple[int, int] = (30, 3600)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Service:
+        """Migrate the database at ``url`` (default: see ``store.database_url``), open the
+        ledger and index any ledger entries the index lacks (crash recovery)."""
+        from brightline.store import database_url, make_engine, migrate
+        from brightline.store.ledger import LedgerStore
+
+        url = database_url(url)
+        migrate(url)
+        engine = make_engine(url)
+        ledger = LedgerStore.open(url)
+        service = cls(engine, ledger)
+        service.recover_index()
+        return service
+
+    def close(self) -> None:
+        self.ledger.close()
+        self.engine.dispose()
+
+    def __enter__(self) -> Service:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- database helpers -------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction (SQLite: BEGIN IMMEDIATE, so writers queue instead of failing)."""
+        options = {"sqlite_begin": "IMMEDIATE"}
+        with self.engine.connect().execution_options(**options) as conn, conn.begin():
+            yield conn
+
+    # -- decisions --------------------------------------------------------------------------
+
+    def decide(
+        self, case: Any, *, actor: Actor, follow_up_of: str | None = None
+    ) -> dict[str, Any]:
+        return decisions.decide(self, case, actor=actor, follow_up_of=follow_up_of)
+
+    def get_decision(self, decision_id: str, *, actor: Actor) -> dict[str, Any]:
+        return decisions.get_decision(self, decision_id, actor=actor)
+
+    def list_decisions(
+        self, *, actor: Actor, outcome: str | None = None, limit: int = 50, offset: int = 0
+    ) -> dict[str, Any]:
+        return decisions.list_decisions(
+            self, actor=actor, outcome=outcome, limit=limit, offset=offset
+        )
+
+    # -- reviews ----------------------------------------------------------------------------
+
+    def review_queue(self, *, actor: Actor) -> list[dict[str, Any]]:
+        return reviews.review_queue(self, actor=actor)
+
+    def resolve_review(
+        self, decision_id: str, *, outcome: str, note: str, actor: Actor
+    ) -> dict[str, Any]:
+        return reviews.resolve_review(self, decision_id, outcome=outcome, note=note, actor=actor)
+
+    # -- public reports ---------------------------------------------------------------------
+
+    def submit_report(self, report: Any, *, client_id: str) -> dict[str, Any]:
+        return reports.submit_report(self, report, client_id=client_id)
+
+    def get_report(self, report_id: str, *, actor: Actor) -> dict[str, Any]:
+        return reports.get_report(self, report_id, actor=actor)
+
+    def list_reports(self, *, actor: Actor, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+        return reports.list_reports(self, actor=actor, limit=limit, offset=offset)
+
+    def report_categories(self) -> list[dict[str, str]]:
+        return reports.categories()
+
+    # -- statistics and the public ledger ---------------------------------------------------
+
+    def public_stats(self) -> dict[str, Any]:
+        return stats.public_stats(self)
+
+    def checkpoint(self) -> dict[str, Any]:
+        return self.ledger.latest_checkpoint()
+
+    def inclusion_proof(self, index: int, size: int | None = None) -> dict[str, Any]:
+        return ledger_views.inclusion_proof(self, index, size)
+
+    def consistency_proof(self, size1: int, size2: int) -> dict[str, Any]:
+        return ledger_views.consistency_proof(self, size1, size2)
+
+    def ledger_entry(self, index: int) -> dict[str, Any]:
+        return ledger_views.public_entry(self, index)
+
+    # -- accounts ---------------------------------------------------------------------------
+
+    def add_user(
+        self, username: str, password: str, role: str, *, actor: Actor | None = None
+    ) -> dict[str, Any]:
+        return accounts.add_user(self, username, password, role, actor=actor)
+
+    def get_user(self, username: str) -> Actor:
+        return accounts.get_user(self, username)
+
+    def list_users(self, *, actor: Actor) -> list[dict[str, Any]]:
+        return accounts.list_users(self, actor=actor)
+
+    def authenticate(self, username: str, password: str) -> Actor:
+        return accounts.authenticate(self, username, password)
+
+    def issue_token(self, actor: Actor, label: str) -> str:
+        return accounts.issue_token(self, actor, label)
+
+    def actor_for_token(self, token: str) -> Actor:
+        return accounts.actor_for_token(self, token)
+
+    # -- maintenance ------------------------------------------------------------------------
+
+    def recover_index(self) -> dict[str, int]:
+        return recovery.recover_index(self)
+
+    def seed_demo(self) -> dict[str, Any]:
+        from brightline.service import demo
+
+        return demo.seed_demo(self)

@@ -1,0 +1,115 @@
+"""The ledger as the public sees it: checkpoint, proofs, and entries without personal data.
+
+An entry's public view carries what anyone needs to check it (index, kind, leaf hash and, while
+the record is kept, the commitment, which hashes to the leaf) and a summary free of personal
+data: for a decision its id, jurisdiction, kind, outcome and month; for a report its id,
+category, kind, outcome and month; for a review the decision it settles and the outcome. Actor
+names, reporters' words, places, contacts and salts never appear.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from brightline.errors import NotFound
+from brightline.service import entries
+from brightline.service.validation import integer
+
+if TYPE_CHECKING:
+    from brightline.service.core import Service
+
+
+def _index(service: Service, field: str, value: Any, *, upper: int) -> int:
+    index = integer(field, value, minimum=0)
+    if index >= upper:
+        raise NotFound(
+            f"{field} {index} is beyond the ledger (size {service.ledger.size()})",
+            field=field,
+            size=service.ledger.size(),
+        )
+    return index
+
+
+def inclusion_proof(service: Service, index: Any, size: Any = None) -> dict[str, Any]:
+    current = service.ledger.size()
+    if size is not None:
+        size = _index(service, "size", size, upper=current + 1)
+    index = _index(service, "index", index, upper=size if size is not None else current)
+    return service.ledger.inclusion_proof(index, size)
+
+
+def consistency_proof(service: Service, size1: Any, size2: Any) -> dict[str, Any]:
+    current = service.ledger.size()
+    size2 = _index(service, "size2", size2, upper=current + 1)
+    size1 = _index(service, "size1", size1, upper=size2 + 1)
+    return service.ledger.consistency_proof(size1, size2)
+
+
+def public_entry(service: Service, index: Any) -> dict[str, Any]:
+    index = _index(service, "index", index, upper=service.ledger.size())
+    entry = service.ledger.entry(index)
+    if entry is None:
+        raise NotFound(f"no ledger entry {index}", index=index)
+    record = entries.record_of(entry)
+    return {
+        "index": index,
+        "kind": entry.kind,
+        "leaf_hash": _hex(entry.leaf_hash),
+        "commitment": _commitment(entry.kind, record, entry.salt, entry.leaf_hash),
+        "redacted": bool(entry.redacted),
+        "created_at": _text(entry.created_at),
+        "summary": summary(entry.kind, record),
+    }
+
+
+def summary(kind: str, record: dict[str, Any] | None) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    if kind == "decision":
+        decision = record.get("decision") or {}
+        at = str(decision.get("at") or "")
+        return {
+            "id": record.get("id"),
+            "jurisdiction": decision.get("jurisdiction"),
+            "kind": decision.get("kind"),
+            "outcome": decision.get("outcome"),
+            "month": at[:7] or None,
+            "follow_up_of": record.get("follow_up_of"),
+        }
+    if kind == "report":
+        decision = record.get("decision") or {}
+        when = record.get("occurred_at") or record.get("created_at") or ""
+        return {
+            "id": record.get("id"),
+            "category": record.get("category"),
+            "kind": record.get("kind"),
+            "outcome": decision.get("outcome"),
+            "month": str(when)[:7] or None,
+        }
+    if kind == "review":
+        return {"decision_id": record.get("decision_id"), "outcome": record.get("outcome")}
+    return None
+
+
+def _commitment(kind: str, record: dict[str, Any] | None, salt: Any, leaf: Any) -> str | None:
+    """The record's commitment, given only when it re-derives the entry's leaf hash."""
+    if record is None or salt is None:
+        return None
+    from brightline.ledger.merkle import leaf_hash
+    from brightline.ledger.records import canonical_json, commitment, leaf_data
+
+    raw_salt = bytes.fromhex(salt) if isinstance(salt, str) else bytes(salt)
+    value = commitment(canonical_json(record), raw_salt)
+    if leaf_hash(leaf_data(kind, value)).hex() != _hex(leaf):
+        return None
+    return value.hex()
+
+
+def _hex(value: Any) -> str:
+    return value.hex() if isinstance(value, bytes | bytearray) else str(value)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -1,0 +1,225 @@
+"""Public reports of a concern (no login): a masked or unidentified CPD officer, CPD help to an
+immigration operation, City property used for immigration enforcement, a federal agent's
+conduct.
+
+Each report is decided by the pack where its category fits one of the pack's kinds, on the facts
+the reporter gave only (so what they did not say stays unknown and gives ``needs_review``), then
+logged to the ledger (kind ``report``) and answered with a receipt the reporter can check later.
+The reporter's words, place, time and contact stay in the ledger record (redactable) and are
+shown to auditors only; public views carry the category, the pack's decision and the month.
+
+A report's ledger record is ``{"id", "category", "kind", "jurisdiction", "description", "place",
+"occurred_at", "contact", "facts", "case", "decision", "created_at"}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Row
+
+from brightline.errors import InvalidRequest, NotFound, RateLimited
+from brightline.service import entries
+from brightline.service.actors import Actor, require
+from brightline.service.stamps import iso, month_of, new_id, utc_now
+from brightline.service.validation import (
+    choice,
+    identifier,
+    known_fields,
+    mapping,
+    moment,
+    optional_text,
+    page,
+    text,
+)
+from brightline.store.tables_app import reports as reports_t
+
+if TYPE_CHECKING:
+    from brightline.service.core import Service
+
+# category -> (the pack kind that decides it, a label for forms)
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "officer_appearance": ("appearance", "A masked or unidentified CPD officer"),
+    "immigration_assistance": ("assistance", "CPD helping an immigration operation"),
+    "property_use": ("property_use", "City property used for immigration enforcement"),
+    "federal_conduct": ("federal_conduct", "A federal agent's conduct"),
+}
+FIELDS = ("category", "description", "place", "occurred_at", "facts", "contact", "jurisdiction")
+MAX_DESCRIPTION = 4000
+MAX_SHORT = 200
+MAX_FACTS = 40
+DEFAULT_JURISDICTION = "chicago"
+PRIVATE_FIELDS = ("description", "place", "occurred_at", "contact", "facts")
+
+
+def categories() -> list[dict[str, str]]:
+    return [{"category": c, "kind": k, "label": label} for c, (k, label) in CATEGORIES.items()]
+
+
+def submit_report(
+    service: Service,
+    report: Any,
+    *,
+    client_id: str | None,
+    report_id: str | None = None,
+) -> dict[str, Any]:
+    """Check, decide, log; return ``{"id", "receipt", "decision" (or None), "created_at"}``.
+    ``client_id`` (an address or session id) only counts reports for the rate limit; it is
+    stored hashed in the index and never in the ledger. None skips the limit (seeding)."""
+    now = utc_now()
+    fields = _validated(report, now=now)
+    client_hash = None
+    if client_id is not None:
+        client_hash = hashlib.sha256(text("client_id", client_id, max_len=500).encode()).hexdigest()
+        _check_rate(service, client_hash, now=now)
+    at = fields["occurred_at"] or now.isoformat(timespec="seconds")
+    case, decision = _decided(fields, at)
+    record = {
+        "id": report_id or new_id("r"),
+        **fields,
+        "case": case,
+        "decision": decision,
+        "created_at": iso(now),
+    }
+    row = index_row(record)
+    row["client_hash"] = client_hash
+    receipt = entries.append(service, "report", record, reports_t, row)
+    return {
+        "id": record["id"],
+        "receipt": receipt,
+        "decision": decision,
+        "created_at": record["created_at"],
+    }
+
+
+def _validated(report: Any, *, now: datetime) -> dict[str, Any]:
+    from brightline import rules
+
+    report = mapping("report", report)
+    known_fields("report", report, FIELDS)
+    category = choice("category", report.get("category"), CATEGORIES)
+    facts = mapping("facts", report.get("facts") or {})
+    if len(facts) > MAX_FACTS:
+        raise InvalidRequest(f"facts has {len(facts)} entries, at most {MAX_FACTS}", field="facts")
+    occurred = report.get("occurred_at")
+    return {
+        "category": category,
+        "kind": CATEGORIES[category][0],
+        "jurisdiction": choice(
+            "jurisdiction", report.get("jurisdiction", DEFAULT_JURISDICTION), rules.available_packs()
+        ),
+        "description": text("description", report.get("description"), max_len=MAX_DESCRIPTION),
+        "place": optional_text("place", report.get("place"), max_len=MAX_SHORT),
+        "occurred_at": None if occurred in (None, "") else moment("occurred_at", occurred, now=now),
+        "contact": optional_text("contact", report.get("contact"), max_len=MAX_SHORT),
+        "facts": dict(facts),
+    }
+
+
+def _decided(fields: Mapping[str, Any], at: str) -> tuple[dict[str, Any] | None, Any]:
+    """The case built from the report and the pack's decision; (None, None) when the pack has
+    no kind for the category. Invalid facts raise ``InvalidCase`` naming the fact."""
+    from brightline import rules
+
+    kind = fields["kind"]
+    if kind not in rules.pack_catalog(fields["jurisdiction"])["kinds"]:
+        return None, None
+    facts = dict(fields["facts"])
+    if kind == "appearance":
+        # The category itself says the officer is (taken to be) a CPD member.
+        facts.setdefault("officer_type", "local")
+    case = {"jurisdiction": fields["jurisdiction"], "at": at, "kind": kind, "facts": facts}
+    return case, rules.decide(case)
+
+
+def _check_rate(service: Service, client_hash: str, *, now: datetime) -> None:
+    limit, window = service.report_limit
+    since = iso(now - timedelta(seconds=window))
+    with service.reading() as conn:
+        count = conn.execute(
+            select(func.count())
+            .select_from(reports_t)
+            .where(reports_t.c.client_hash == client_hash, reports_t.c.created_at >= since)
+        ).scalar()
+    if int(count or 0) >= limit:
+        raise RateLimited(
+            f"too many reports from this client: at most {limit} per {window // 60} minutes",
+            limit=limit,
+            window_seconds=window,
+            retry_after=window,
+        )
+
+
+def index_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``reports`` index row of a report record (without ledger index and client hash)."""
+    decision = record.get("decision")
+    return {
+        "id": record["id"],
+        "jurisdiction": record["jurisdiction"],
+        "category": record["category"],
+        "kind": record["kind"],
+        "outcome": decision["outcome"] if decision else None,
+        "month": month_of(record.get("occurred_at") or record["created_at"]),
+        "client_hash": None,
+        "created_at": record["created_at"],
+    }
+
+
+def _row(service: Service, report_id: str) -> Row[Any]:
+    identifier("id", report_id)
+    with service.reading() as conn:
+        row = conn.execute(select(reports_t).where(reports_t.c.id == report_id)).first()
+    if row is None:
+        raise NotFound(f"no report {report_id}", id=report_id)
+    return row
+
+
+def summary(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "ledger_index": row.ledger_index,
+        "jurisdiction": row.jurisdiction,
+        "category": row.category,
+        "kind": row.kind,
+        "outcome": row.outcome,
+        "month": row.month,
+        "created_at": row.created_at,
+    }
+
+
+def get_report(service: Service, report_id: str, *, actor: Actor) -> dict[str, Any]:
+    """Anyone with the id sees the public view (category, outcome, month, the pack's decision
+    without its exact time, a fresh receipt); auditors also see the private fields."""
+    row = _row(service, report_id)
+    record = entries.load_record(service, row.ledger_index, "report")
+    out = summary(row)
+    decision = (record or {}).get("decision")
+    out["decision"] = {k: v for k, v in decision.items() if k != "at"} if decision else None
+    out["redacted"] = record is None
+    out["receipt"] = entries.receipt_now(service, row.ledger_index)
+    if actor.can("read_reports"):
+        out["private"] = {k: record.get(k) for k in PRIVATE_FIELDS} if record else None
+    return out
+
+
+def list_reports(
+    service: Service, *, actor: Actor, limit: int = 50, offset: int = 0
+) -> dict[str, Any]:
+    """Auditors: report summaries, newest first, ``{"items", "total", "limit", "offset"}``."""
+    require(actor, "read_reports")
+    limit, offset = page(limit, offset)
+    with service.reading() as conn:
+        total = conn.execute(select(func.count()).select_from(reports_t)).scalar()
+        rows = conn.execute(
+            select(reports_t).order_by(reports_t.c.ledger_index.desc()).limit(limit).offset(offset)
+        ).all()
+    return {
+        "items": [summary(r) for r in rows],
+        "total": int(total or 0),
+        "limit": limit,
+        "offset": offset,
+    }
