@@ -85,8 +85,8 @@ class Service:
 
         url = database_url(url)
         migrate(url)
-        engine = make_engine(url)
         ledger = LedgerStore.open(url)
+        engine = getattr(ledger, "engine", None) or make_engine(url)
         service = cls(engine, ledger)
         service.recover_index()
         return service
@@ -200,7 +200,8 @@ class Service:
     def recover_index(self) -> dict[str, int]:
         return recovery.recover_index(self)
 
-    def seed_demo(self) -> dict[str, Any]:
+    def seed_demo(self, *, roster: bool = True) -> dict[str, Any]:
+        """Demo accounts and data (idempotent); see ``brightline.service.demo``."""
         from brightline.service import demo
 
-        return demo.seed_demo(self)
+        return demo.seed_demo(self, roster=roster)

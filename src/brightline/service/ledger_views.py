@@ -55,7 +55,8 @@ def public_entry(service: Service, index: Any) -> dict[str, Any]:
         "index": index,
         "kind": entry.kind,
         "leaf_hash": _hex(entry.leaf_hash),
-        "commitment": _commitment(entry.kind, record, entry.salt, entry.leaf_hash),
+        "commitment": getattr(entry, "commitment", None)
+        or _commitment(entry.kind, record, entry.salt, entry.leaf_hash),
         "redacted": bool(entry.redacted),
         "created_at": _text(entry.created_at),
         "summary": summary(entry.kind, record),
