@@ -1,0 +1,186 @@
+"""Compiling a layered pack once into programs: per kind the fact encoding, per date segment the
+rules in force as generated evaluators (see :mod:`brightline.rules.codegen`).
+
+- :class:`KindProgram` holds the encoding of a kind's facts (slot, value bits, defaults) and its
+  segment programs, compiled on first use and shared by segments with the same rules in force.
+- :class:`SegmentProgram` holds one rule set: the specialisation fact (the one whose value rules
+  out most rules), evaluators per value of it (compiled on first use), the prebuilt reason parts,
+  and for flips and questions the classes of values that no rule tells apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from brightline.rules import codegen
+from brightline.rules.codegen import EvalResult, Layout, OutcomeFn
+from brightline.rules.model import (
+    All,
+    Any,
+    Cmp,
+    Condition,
+    Fact,
+    Kind,
+    LayeredPack,
+    Not,
+    Rule,
+    condition_facts,
+)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Lazy(dict[K, V], Generic[K, V]):
+    """A dict that builds a missing value on first lookup."""
+
+    def __init__(self, make: Callable[[K], V]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: K) -> V:
+        value = self._make(key)
+        self[key] = value
+        return value
+
+
+@dataclass(frozen=True)
+class FactCodec:
+    slot: int
+    fact: Fact
+    bits: dict[object, int]
+    is_bool: bool
+
+
+class KindProgram:
+    def __init__(self, pack: LayeredPack, kind: Kind, days: Sequence[object]) -> None:
+        self.pack = pack
+        self.kind = kind
+        self.facts = kind.facts
+        self.codecs = {
+            f.name: FactCodec(i, f, {v: 1 << j for j, v in enumerate(f.values)}, f.type == "bool")
+            for i, f in enumerate(kind.facts)
+        }
+        self.layout = Layout(
+            {name: c.slot for name, c in self.codecs.items()},
+            [c.bits for c in self.codecs.values()],
+        )
+        self.full = [(1 << len(f.values)) - 1 for f in kind.facts]
+        self.base_k = [0 if f.default is None else self.codecs[f.name].bits[f.default] for f in kind.facts]
+        self.base_p = [
+            full if f.default is None else self.codecs[f.name].bits[f.default]
+            for f, full in zip(kind.facts, self.full, strict=True)
+        ]
+        self.rules = pack.rules_for(kind.name)
+        self._by_rules: dict[tuple[str, ...], SegmentProgram] = {}
+        self.segments: Lazy[int, SegmentProgram] = Lazy(lambda i: self._segment(days[i]))
+
+    def _segment(self, day: object) -> SegmentProgram:
+        in_force = tuple(r for r in self.rules if r.in_force(day))  # type: ignore[arg-type]
+        key = tuple(r.id for r in in_force)
+        if key not in self._by_rules:
+            self._by_rules[key] = SegmentProgram(self, in_force)
+        return self._by_rules[key]
+
+
+def _conjuncts(cond: Condition) -> list[Condition]:
+    if isinstance(cond, All):
+        out: list[Condition] = []
+        for item in cond.items:
+            out += _conjuncts(item)
+        return out
+    return [cond]
+
+
+def _cmps(cond: Condition) -> list[Cmp]:
+    if isinstance(cond, Cmp):
+        return [cond]
+    if isinstance(cond, Not):
+        return _cmps(cond.item)
+    if isinstance(cond, All | Any):
+        out: list[Cmp] = []
+        for item in cond.items:
+            out += _cmps(item)
+        return out
+    return []
+
+
+class SegmentProgram:
+    def __init__(self, kind: KindProgram, rules: tuple[Rule, ...]) -> None:
+        self.kind = kind
+        self.rules = rules
+        self.default = codegen.OUTCOME_NAMES.index(kind.pack.default_outcome)
+        self.parts = [(r.id, r.cites, r.text) for r in rules]
+        self.key = self._choose_key()
+        self.evaluators: Lazy[int, Callable[[list[int], list[int]], EvalResult]] = Lazy(
+            self._evaluator
+        )
+        self.outcomes: Lazy[int, OutcomeFn] = Lazy(self._outcome)
+        self.classes = self._value_classes()
+
+    def _fixed(self, bit: int) -> dict[int, int]:
+        return {} if bit == 0 or self.key < 0 else {self.key: bit}
+
+    def _evaluator(self, bit: int) -> Callable[[list[int], list[int]], EvalResult]:
+        builder = codegen.ProgramBuilder(self.rules, self.kind.layout, self._fixed(bit))
+        fn = codegen.build(builder.evaluator_source(self.default), "evaluate")
+        return fn  # type: ignore[return-value]
+
+    def _outcome(self, bit: int) -> OutcomeFn:
+        builder = codegen.ProgramBuilder(self.rules, self.kind.layout, self._fixed(bit))
+        fn = codegen.build(builder.outcome_source(self.default), "outcome")
+        return fn  # type: ignore[return-value]
+
+    def _choose_key(self) -> int:
+        """The slot whose known value leaves the fewest rules standing (-1: none helps)."""
+        layout = self.kind.layout
+        best, best_left = -1, 0.75 * len(self.rules)
+        for slot, fact in enumerate(self.kind.facts):
+            left = 0
+            for value in fact.values:
+                bit = layout.bits[slot][value]
+                left += sum(1 for r in self.rules if not self._excluded(r, slot, bit))
+            average = left / len(fact.values)
+            if average < best_left:
+                best, best_left = slot, average
+        return best
+
+    def _excluded(self, rule: Rule, slot: int, bit: int) -> bool:
+        layout = self.kind.layout
+        for item in _conjuncts(rule.condition):
+            if (
+                isinstance(item, Cmp)
+                and layout.index[item.fact] == slot
+                and bool(layout.mask(item) & bit) == item.negate
+            ):
+                return True
+        return False
+
+    def _value_classes(self) -> list[tuple[tuple[int, int, tuple[object, ...]], ...]]:
+        """Per slot: (representative bit, mask, values) of the value groups no rule tells apart;
+        () for a fact no rule in force mentions."""
+        layout = self.kind.layout
+        masks: dict[int, set[int]] = {}
+        for rule in self.rules:
+            for name in condition_facts(rule.condition):
+                masks.setdefault(layout.index[name], set())
+            for cmp in _cmps(rule.condition):
+                masks.setdefault(layout.index[cmp.fact], set()).add(layout.mask(cmp))
+        out: list[tuple[tuple[int, int, tuple[object, ...]], ...]] = []
+        for slot, fact in enumerate(self.kind.facts):
+            if slot not in masks:
+                out.append(())
+                continue
+            groups: dict[tuple[bool, ...], list[object]] = {}
+            for value in fact.values:
+                bit = layout.bits[slot][value]
+                groups.setdefault(tuple(bool(m & bit) for m in sorted(masks[slot])), []).append(value)
+            bits = layout.bits[slot]
+            out.append(
+                tuple(
+                    (bits[vs[0]], sum(bits[v] for v in vs), tuple(vs)) for vs in groups.values()
+                )
+            )
+        return out

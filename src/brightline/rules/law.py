@@ -1,0 +1,41 @@
+"""``law.yaml``: every citation key with its clause text, instrument, dates and scope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from brightline.rules.model import LawKey
+from brightline.rules.yamlsource import parse_day, read_source, validate
+
+_CACHE: dict[tuple[Path, float], MappingProxyType[str, LawKey]] = {}
+
+
+def load_law(path: Path, packs_dir: Path) -> MappingProxyType[str, LawKey]:
+    """The keys of one law.yaml (cached per file and modification time)."""
+    from brightline.rules.loader import display_path
+
+    stamp = (path, path.stat().st_mtime)
+    cached = _CACHE.get(stamp)
+    if cached is not None:
+        return cached
+    source = read_source(path, display_path(path, packs_dir))
+    validate(source, "pack.schema.json", "#/$defs/law")
+    keys: dict[str, LawKey] = {}
+    entries: dict[str, Any] = source.data["keys"]
+    for key, node in entries.items():
+        where = ("keys", key)
+        keys[key] = LawKey(
+            key=key,
+            text=" ".join(str(node["text"]).split()),
+            instrument=str(node.get("instrument", "")),
+            valid_from=parse_day(source, node["from"], (*where, "from")) if "from" in node else None,
+            valid_until=(
+                parse_day(source, node["until"], (*where, "until")) if "until" in node else None
+            ),
+            scope=str(node["scope"]),
+        )
+    result = MappingProxyType(keys)
+    _CACHE[stamp] = result
+    return result

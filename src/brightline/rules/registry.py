@@ -1,0 +1,72 @@
+"""Where packs live, and loading each layered pack once per process.
+
+The packs folder is, in order: the argument, env ``BRIGHTLINE_PACKS_DIR``, ``brightline/_packs``
+inside an installed wheel, else ``<repo>/packs``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from brightline.errors import PackError
+from brightline.rules.law import load_law
+from brightline.rules.loader import PackLoader, available
+from brightline.rules.model import LawKey, LayeredPack
+
+_LOCK = threading.RLock()
+_PACKS: dict[tuple[Path, str], LayeredPack] = {}
+
+
+def resolve_packs_dir(explicit: Path | str | None = None) -> Path:
+    if explicit is not None:
+        return Path(explicit)
+    env = os.environ.get("BRIGHTLINE_PACKS_DIR")
+    if env:
+        return Path(env)
+    bundled = Path(__file__).resolve().parents[1] / "_packs"
+    if bundled.is_dir():
+        return bundled
+    return Path(__file__).resolve().parents[3] / "packs"
+
+
+def load_pack(name: str, packs_dir: Path | str | None = None) -> LayeredPack:
+    """The validated layered pack ``name`` (cached); PackError if it does not validate."""
+    folder = resolve_packs_dir(packs_dir).resolve()
+    key = (folder, name)
+    found = _PACKS.get(key)
+    if found is not None:
+        return found
+    with _LOCK:
+        if key not in _PACKS:
+            loader = PackLoader(folder)
+            pack = loader.load(name)
+            for done in loader.loaded.values():
+                _PACKS.setdefault((folder, done.name), done)
+            _PACKS[key] = pack
+        return _PACKS[key]
+
+
+def available_packs(packs_dir: Path | str | None = None) -> list[str]:
+    """Names of the packs in the packs folder (folders holding a pack.yaml)."""
+    return available(resolve_packs_dir(packs_dir))
+
+
+def law_keys(packs_dir: Path | str | None = None) -> dict[str, dict[str, str | None]]:
+    """Every citation key of ``law.yaml``: key → text, instrument, from, until, scope."""
+    return {key: law.to_dict() for key, law in law_book(packs_dir).items()}
+
+
+def law_book(packs_dir: Path | str | None = None) -> dict[str, LawKey]:
+    folder = resolve_packs_dir(packs_dir).resolve()
+    path = folder / "law.yaml"
+    if not path.is_file():
+        raise PackError("law.yaml not found", file=str(path))
+    return dict(load_law(path, folder))
+
+
+def clear_cache() -> None:
+    """Forget loaded packs (tests and `pack test` after edits)."""
+    with _LOCK:
+        _PACKS.clear()

@@ -1,0 +1,107 @@
+"""When a case happens → which date segment of a pack decides it.
+
+A pack's rules change only on a few local days (every rule's ``from`` and ``until`` and the
+coverage bounds). Those days cut time into segments; the rules in force are constant inside one.
+``at`` is either a bare ``YYYY-MM-DD`` (that local day) or an ISO 8601 moment with an offset; it is
+placed by bisection on precomputed day ordinals or UTC timestamps of local midnights.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from brightline.errors import InvalidCase
+from brightline.rules.model import LayeredPack
+
+_CACHE_LIMIT = 50_000
+
+
+class Timeline:
+    def __init__(self, pack: LayeredPack) -> None:
+        zone = ZoneInfo(pack.timezone)
+        top = pack.top
+        days = {top.covers_from}
+        for rule in pack.rules:
+            days.add(rule.valid_from)
+            if rule.valid_until is not None:
+                days.add(rule.valid_until)
+        if top.covers_until is not None:
+            days.add(top.covers_until)
+        self.pack = pack.name
+        self.covers_from = top.covers_from
+        self.covers_until = top.covers_until
+        self.days: list[date] = sorted(d for d in days if d >= top.covers_from)
+        self.ordinals = [d.toordinal() for d in self.days]
+        self.stamps = [datetime.combine(d, time(), zone).timestamp() for d in self.days]
+        self.end = (
+            self.days.index(top.covers_until) if top.covers_until is not None else len(self.days)
+        )
+        self._cache: dict[str, int] = {}
+
+    def segment(self, at: object) -> int:
+        """The index of the segment holding ``at`` (into :attr:`days`); InvalidCase if outside."""
+        found = self._cache.get(at) if at.__class__ is str else None
+        if found is not None:
+            return found
+        index = self._place(at)
+        if index < 0 or index >= self.end:
+            raise self._outside(at)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        assert isinstance(at, str)
+        self._cache[at] = index
+        return index
+
+    def _place(self, at: object) -> int:
+        if not isinstance(at, str):
+            raise InvalidCase(
+                f"at must be an ISO 8601 string (a date like 2025-10-04 or a moment with offset "
+                f"like 2025-10-04T10:30:00-05:00), got {type(at).__name__}",
+                field="at", got=at,
+            )
+        if len(at) == 10:
+            day = _parse_day(at)
+            return bisect_right(self.ordinals, day.toordinal()) - 1
+        moment = _parse_moment(at)
+        return bisect_right(self.stamps, moment.timestamp()) - 1
+
+    def _outside(self, at: object) -> InvalidCase:
+        cover = f"from {self.covers_from}"
+        if self.covers_until is not None:
+            cover += f" until {self.covers_until}"
+        return InvalidCase(
+            f"at {at!r} is outside the coverage of pack {self.pack!r} ({cover}); "
+            "no law is guessed for it",
+            field="at", got=at,
+        )
+
+
+def _parse_day(at: str) -> date:
+    try:
+        day = date.fromisoformat(at)
+    except ValueError:
+        day = None
+    if day is None or day.isoformat() != at:
+        raise InvalidCase(
+            f"at {at!r} is not a date YYYY-MM-DD", field="at", got=at
+        )
+    return day
+
+
+def _parse_moment(at: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        raise InvalidCase(
+            f"at {at!r} is not ISO 8601 (a date like 2025-10-04 or a moment with offset like "
+            "2025-10-04T10:30:00-05:00)",
+            field="at", got=at,
+        ) from None
+    if moment.tzinfo is None:
+        raise InvalidCase(
+            f"at {at!r} has no UTC offset: add one (like -05:00 or Z) or give a bare date",
+            field="at", got=at,
+        )
+    return moment
