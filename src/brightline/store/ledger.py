@@ -23,10 +23,11 @@ import json
 import os
 import queue
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future
-from dataclasses import asdict, dataclass, field
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ DEFAULT_ORIGIN = "brightline.chicago/ledger"
 SIGNING_KEY_FILE = "ledger-signing.key"
 REDACTION_KIND = "redaction"
 MAX_BATCH = 4096
+LINGER = 0.002
 VERIFY_CHUNK = 1000
 
 
@@ -111,21 +113,98 @@ class Entry:
         return asdict(self)
 
 
-@dataclass
 class _Pending:
-    """An entry waiting for the writer, with everything computed that needs no lock."""
+    """An entry waiting for the writer, with everything computed that needs no lock, and the
+    means to hand its outcome back: a held lock the writer releases (the cheapest wait there
+    is), plus an optional callback for asyncio callers."""
 
-    kind: str
-    record: str
-    salt: bytes
-    commitment: bytes
-    leaf_hash: bytes
-    rows: Sequence[tuple[Table, dict[str, Any]]] = ()
-    redacts: int | None = None
-    future: Future[Receipt] = field(default_factory=Future)
+    __slots__ = ("commitment", "done", "error", "kind", "leaf_hash", "notify", "receipt")
+    __slots__ += ("record", "redacts", "rows", "salt")
+
+    def __init__(
+        self,
+        kind: str,
+        record: str,
+        salt: bytes,
+        commitment: bytes,
+        rows: Sequence[tuple[Table, dict[str, Any]]],
+    ) -> None:
+        self.kind = kind
+        self.record = record
+        self.salt = salt
+        self.commitment = commitment
+        self.leaf_hash = leaf_hash(leaf_data(kind, commitment))
+        self.rows = rows
+        self.redacts: int | None = None
+        self.receipt: Receipt | None = None
+        self.error: BaseException | None = None
+        self.notify: Callable[[], None] | None = None
+        self.done = threading.Lock()
+        self.done.acquire()
+
+    def finish(self, receipt: Receipt | None, error: BaseException | None = None) -> None:
+        self.receipt, self.error = receipt, error
+        self.done.release()
+        if self.notify is not None:
+            self.notify()
+
+    def outcome(self) -> Receipt:
+        if self.error is not None:
+            raise self.error
+        assert self.receipt is not None
+        return self.receipt
+
+    def wait(self) -> Receipt:
+        self.done.acquire()
+        return self.outcome()
 
 
 _STOP = object()
+
+
+@dataclass(frozen=True)
+class _HotSQL:
+    """The statements of the append path, as plain driver SQL: executemany over tuples is
+    several times cheaper than going through the expression layer for every row."""
+
+    lock_head: str
+    insert_entries: str
+    insert_nodes: str
+    insert_checkpoint: str
+    update_head: str
+
+    @staticmethod
+    @cache
+    def for_dialect(paramstyle: str) -> _HotSQL:
+        mark = "?" if paramstyle == "qmark" else "%s"
+        lock = " FOR UPDATE" if mark == "%s" else ""
+
+        def values(n: int) -> str:
+            return "(" + ", ".join([mark] * n) + ")"
+
+        return _HotSQL(
+            lock_head=f"SELECT size FROM ledger_head WHERE id = 1{lock}",
+            insert_entries="INSERT INTO ledger_entries (idx, kind, commitment, leaf_hash, record, "
+            f"salt, redacted, created_at) VALUES {values(8)}",
+            insert_nodes=f"INSERT INTO ledger_nodes (level, idx, hash) VALUES {values(3)}",
+            insert_checkpoint="INSERT INTO ledger_checkpoints (size, root, note, created_at) "
+            f"VALUES {values(4)}",
+            update_head=f"UPDATE ledger_head SET size = {mark} WHERE id = 1",
+        )
+
+
+def _tree_rows(
+    edge: CompactRange, batch: list[_Pending], created_at: str
+) -> tuple[list[tuple[Any, ...]], list[tuple[int, int, bytes]]]:
+    """Append the batch to ``edge``; return the entry rows and every node row it created."""
+    entry_rows: list[tuple[Any, ...]] = []
+    node_rows: list[tuple[int, int, bytes]] = []
+    for p in batch:
+        entry_rows.append(
+            (edge.size, p.kind, p.commitment, p.leaf_hash, p.record, p.salt, False, created_at)
+        )
+        node_rows.extend((n.level, n.index, digest) for n, digest in edge.append(p.leaf_hash))
+    return entry_rows, node_rows
 
 
 # --- keys and time ------------------------------------------------------------------------------
@@ -188,15 +267,41 @@ def _now() -> str:
 # --- input checks -------------------------------------------------------------------------------
 
 
-def _encode_record(record: Mapping[str, Any]) -> str:
+# The canonical form of brightline.ledger.records, produced by the C JSON encoder when that is
+# provably the same bytes: only dicts with str keys, lists, str, int, bool and None (no floats,
+# whose canonical form differs from repr, no other mappings or subclasses). Anything else goes
+# through canonical_json itself. tests/test_ledger_store.py checks the two agree.
+_PLAIN_JSON = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
+def _is_plain(value: Any) -> bool:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is dict:
+        return all(type(k) is str and _is_plain(v) for k, v in value.items())
+    if kind is list:
+        return all(_is_plain(v) for v in value)
+    return False
+
+
+def encode_record(record: Mapping[str, Any]) -> bytes:
+    """The canonical JSON bytes of a ledger record (a JSON object)."""
     if not isinstance(record, Mapping):
         raise InvalidRequest(
             f"a ledger record must be a JSON object, got {type(record).__name__}",
             field="record",
         )
+    if _is_plain(record):
+        try:
+            return _PLAIN_JSON.encode(record).encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: canonical_json names the problem
     try:
-        return canonical_json(dict(record)).decode("utf-8")
-    except (TypeError, ValueError) as exc:
+        return canonical_json(dict(record))
+    except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidRequest(f"ledger record is not canonical JSON: {exc}", field="record") from exc
 
 
@@ -273,7 +378,7 @@ class LedgerStore:
     ) -> Receipt:
         """Log one entry; return once the batch holding it is durable. ``rows`` are inserted in
         the same transaction (a value equal to :data:`LEDGER_INDEX` becomes the entry's index)."""
-        return self._submit(self._prepare(kind, record, rows)).result()
+        return self._submit(self._prepare(kind, record, rows)).wait()
 
     async def append_async(
         self,
@@ -283,7 +388,17 @@ class LedgerStore:
         rows: Sequence[tuple[Table, dict[str, Any]]] = (),
     ) -> Receipt:
         """:meth:`append` for asyncio callers: awaits without blocking the event loop."""
-        return await asyncio.wrap_future(self._submit(self._prepare(kind, record, rows)))
+        pending = self._prepare(kind, record, rows)
+        loop = asyncio.get_running_loop()
+        settled: asyncio.Future[None] = loop.create_future()
+
+        def wake() -> None:
+            loop.call_soon_threadsafe(lambda: settled.done() or settled.set_result(None))
+
+        pending.notify = wake
+        self._submit(pending)
+        await settled
+        return pending.outcome()
 
     def redact(self, index: int, *, reason: str, actor: str) -> Receipt:
         """Drop the record and salt of entry ``index`` (its leaf stays, so every proof still
@@ -300,19 +415,17 @@ class LedgerStore:
         record = {"redacts": index, "leaf_hash": entry.leaf_hash, "reason": reason, "actor": actor}
         pending = self._prepare(REDACTION_KIND, record, ())
         pending.redacts = index
-        return self._submit(pending).result()
+        return self._submit(pending).wait()
 
     def _prepare(
         self, kind: str, record: Mapping[str, Any], rows: Sequence[tuple[Table, dict[str, Any]]]
     ) -> _Pending:
         kind = check_kind(kind)
-        text = _encode_record(record)
+        raw = encode_record(record)
         salt = new_salt()
-        commit = commitment(text.encode("utf-8"), salt)
-        leaf = leaf_hash(leaf_data(kind, commit))
-        return _Pending(kind, text, salt, commit, leaf, tuple(rows))
+        return _Pending(kind, raw.decode("utf-8"), salt, commitment(raw, salt), tuple(rows))
 
-    def _submit(self, pending: _Pending) -> Future[Receipt]:
+    def _submit(self, pending: _Pending) -> _Pending:
         with self._lock:
             if self._closed:
                 raise LedgerError("the ledger store is closed")
@@ -320,28 +433,43 @@ class LedgerStore:
                 self._writer = threading.Thread(target=self._run, name="ledger-writer", daemon=True)
                 self._writer.start()
             self._queue.put(pending)
-        return pending.future
+        return pending
 
     # --- the writer -----------------------------------------------------------------------------
 
     def _run(self) -> None:
-        stopping = False
-        while not stopping:
-            batch: list[_Pending] = []
-            item = self._queue.get()
-            while True:
-                if item is _STOP:
-                    stopping = True
-                    break
-                batch.append(item)
-                if len(batch) >= MAX_BATCH:
-                    break
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
+        expect = 1
+        while True:
+            batch, stopping = self._take_batch(expect)
             if batch:
                 self._commit(batch)
+                expect = len(batch)
+            if stopping:
+                return
+
+    def _take_batch(self, expect: int) -> tuple[list[_Pending], bool]:
+        """Everything queued, waiting up to LINGER seconds for as many entries as the last batch
+        had: the callers it released are usually about to append again, and one bigger batch
+        costs one commit instead of several."""
+        batch: list[_Pending] = []
+        item = self._queue.get()
+        deadline = 0.0
+        while item is not _STOP:
+            batch.append(item)
+            if len(batch) >= MAX_BATCH:
+                break
+            try:
+                item = self._queue.get_nowait()
+                continue
+            except queue.Empty:
+                if len(batch) >= expect:
+                    break
+            deadline = deadline or time.monotonic() + LINGER
+            try:
+                item = self._queue.get(timeout=max(deadline - time.monotonic(), 0))
+            except queue.Empty:
+                break
+        return batch, item is _STOP
 
     def _commit(self, batch: list[_Pending]) -> None:
         """Write ``batch`` in one transaction; when that fails, retry each entry alone so that
@@ -354,66 +482,43 @@ class LedgerStore:
                 for pending in batch:
                     self._commit([pending])
                 return
-            batch[0].future.set_exception(_as_brightline(exc))
+            batch[0].finish(None, _as_brightline(exc))
             return
         for pending, receipt in zip(batch, receipts, strict=True):
-            pending.future.set_result(receipt)
+            pending.finish(receipt)
 
     def _write(self, batch: list[_Pending]) -> list[Receipt]:
         created_at = _now()
         with self._engine.connect() as conn:
             conn.execution_options(sqlite_begin="IMMEDIATE")
+            sql = _HotSQL.for_dialect(conn.dialect.paramstyle)
             with conn.begin():
-                edge = self._edge_for_write(conn)
+                edge = self._edge_for_write(conn, sql)
                 first = edge.size
-                entry_rows, node_rows = self._tree_rows(edge, batch, created_at)
-                conn.execute(insert(ledger_entries), entry_rows)
-                conn.execute(insert(ledger_nodes), node_rows)
+                entry_rows, node_rows = _tree_rows(edge, batch, created_at)
+                conn.exec_driver_sql(sql.insert_entries, entry_rows)
+                conn.exec_driver_sql(sql.insert_nodes, node_rows)
                 self._insert_extra_rows(conn, batch, first)
                 self._apply_redactions(conn, batch)
-                note = self._store_checkpoint(conn, edge, created_at)
-                conn.execute(
-                    update(ledger_head).where(ledger_head.c.id == 1).values(size=edge.size)
-                )
+                root = edge.root()
+                note = self._signer.sign(Checkpoint(self.origin, edge.size, root).body())
+                conn.exec_driver_sql(sql.insert_checkpoint, (edge.size, root, note, created_at))
+                conn.exec_driver_sql(sql.update_head, (edge.size,))
         self._edge = edge
-        root_hex = edge.root().hex()
+        root_hex = root.hex()
         return [
             Receipt(first + i, p.leaf_hash.hex(), edge.size, root_hex, note)
             for i, p in enumerate(batch)
         ]
 
-    def _edge_for_write(self, conn: Connection) -> CompactRange:
-        """Lock the head row and return a private copy of the right edge at the committed size."""
-        size = conn.execute(
-            select(ledger_head.c.size).where(ledger_head.c.id == 1).with_for_update()
-        ).scalar_one()
+    def _edge_for_write(self, conn: Connection, sql: _HotSQL) -> CompactRange:
+        """Lock the head row and return a private copy of the right edge at the committed size
+        (reloaded from the stored nodes when another process appended meanwhile)."""
+        size = int(conn.exec_driver_sql(sql.lock_head).scalar_one())
         edge = self._edge
         if edge is None or edge.size != size:
             return self._load_edge(conn, size)
         return edge.copy()
-
-    @staticmethod
-    def _tree_rows(
-        edge: CompactRange, batch: list[_Pending], created_at: str
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        entry_rows: list[dict[str, Any]] = []
-        node_rows: list[dict[str, Any]] = []
-        for p in batch:
-            entry_rows.append(
-                {
-                    "idx": edge.size,
-                    "kind": p.kind,
-                    "commitment": p.commitment,
-                    "leaf_hash": p.leaf_hash,
-                    "record": p.record,
-                    "salt": p.salt,
-                    "redacted": False,
-                    "created_at": created_at,
-                }
-            )
-            for node, digest in edge.append(p.leaf_hash):
-                node_rows.append({"level": node.level, "idx": node.index, "hash": digest})
-        return entry_rows, node_rows
 
     @staticmethod
     def _insert_extra_rows(conn: Connection, batch: list[_Pending], first: int) -> None:
@@ -440,16 +545,6 @@ class LedgerStore:
                     f"ledger entry {p.redacts} does not exist or is already redacted",
                     index=p.redacts,
                 )
-
-    def _store_checkpoint(self, conn: Connection, edge: CompactRange, created_at: str) -> str:
-        root = edge.root()
-        note = self._signer.sign(Checkpoint(self.origin, edge.size, root).body())
-        conn.execute(
-            insert(ledger_checkpoints).values(
-                size=edge.size, root=root, note=note, created_at=created_at
-            )
-        )
-        return note
 
     # --- reading --------------------------------------------------------------------------------
 
