@@ -179,7 +179,7 @@ class NoteSigner:
     @classmethod
     def from_skey(cls, skey: str) -> NoteSigner:
         """Load ``PRIVATE+KEY+name+hexhash+base64(0x01 || seed)``; the hash must match."""
-        parts = skey.strip().split("+")
+        parts = skey.strip().split("+", 4)
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
             raise MalformedKey("signer key must be PRIVATE+KEY+<name>+<hex hash>+<base64 key>")
         name, hexhash, data = parts[2], parts[3], parts[4]
@@ -215,7 +215,7 @@ class NoteVerifier:
     """Verifies notes signed by one Ed25519 key, given as ``name+hexhash+base64(0x01 || key)``."""
 
     def __init__(self, vkey: str) -> None:
-        parts = vkey.strip().split("+")
+        parts = vkey.strip().split("+", 2)
         if len(parts) != 3:
             raise MalformedKey("verifier key must be <name>+<hex hash>+<base64 key>")
         name, hexhash, data = parts
