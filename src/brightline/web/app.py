@@ -1,0 +1,158 @@
+"""The web application: one FastAPI app serving the JSON API under ``/api/v1/`` and the
+server-rendered pages.
+
+Every refusal under ``/api/`` is the one JSON error shape of :func:`brightline.errors.error_body`
+with the error's HTTP status; pages get a login redirect (401) or an error page instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from brightline import __version__
+from brightline.errors import AuthError, BrightlineError, InvalidRequest, error_body
+from brightline.web import api, pages
+from brightline.web.deps import STATIC_DIR, templates
+from brightline.web.security import (
+    DEFAULT_BODY_LIMIT,
+    BodyLimitMiddleware,
+    RateLimiter,
+    SessionCodec,
+    SessionMiddleware,
+    load_secret,
+)
+
+if TYPE_CHECKING:
+    from brightline.service import Service
+
+log = logging.getLogger("brightline.web")
+
+_HTTP_CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "rate_limited",
+}
+
+
+def create_app(
+    service: Service,
+    *,
+    secret: str | None = None,
+    body_limit: int = DEFAULT_BODY_LIMIT,
+    report_limiter: RateLimiter | None = None,
+    secure_cookies: bool = False,
+) -> FastAPI:
+    """The app over ``service``. ``report_limiter`` limits public report posts per client
+    (default 10 a minute)."""
+    app = FastAPI(
+        title="brightline",
+        version=__version__,
+        description="Decisions under Chicago's Protecting Chicago orders, with reasons, "
+        "citations and a verifiable ledger receipt.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.service = service
+    app.state.report_limiter = report_limiter or RateLimiter(limit=10, window=60.0)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    _include_officers(app)
+    _install_error_handlers(app)
+    codec = SessionCodec(secret or load_secret())
+    app.add_middleware(SessionMiddleware, codec=codec, secure=secure_cookies)
+    app.add_middleware(BodyLimitMiddleware, limit=body_limit)
+    return app
+
+
+def _include_officers(app: FastAPI) -> None:
+    try:
+        module = importlib.import_module("brightline.web.officers")
+    except ModuleNotFoundError as exc:
+        if exc.name != "brightline.web.officers":
+            raise
+        return
+    app.include_router(module.router)
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _retry_headers(error: BrightlineError) -> dict[str, str]:
+    retry = error.details.get("retry_after")
+    return {"Retry-After": str(retry)} if retry is not None else {}
+
+
+def error_response(request: Request, error: BrightlineError) -> Response:
+    """The response for a deliberate error: JSON under /api/, a page elsewhere."""
+    headers = _retry_headers(error)
+    if is_api(request):
+        return JSONResponse(error_body(error), status_code=error.http_status, headers=headers)
+    if isinstance(error, AuthError) and request.method == "GET":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"error": error, "status": error.http_status},
+        status_code=error.http_status,
+        headers=headers,
+    )
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    async def on_brightline(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, BrightlineError)
+        if exc.http_status >= 500:
+            log.error("request %s %s failed: %s", request.method, request.url.path, exc)
+        return error_response(request, exc)
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return error_response(request, validation_error(exc))
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        detail = str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"no such page or endpoint: {request.method} {request.url.path}"
+        elif exc.status_code == 405:
+            detail = f"{request.method} is not allowed on {request.url.path}"
+        error = BrightlineError(detail)
+        error.code = _HTTP_CODES.get(exc.status_code, "error")
+        error.http_status = exc.status_code
+        return error_response(request, error)
+
+    app.add_exception_handler(BrightlineError, on_brightline)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+
+
+def validation_error(exc: RequestValidationError) -> InvalidRequest:
+    """A request FastAPI could not parse, as one InvalidRequest naming each bad field."""
+    if any(e.get("type") == "json_invalid" for e in exc.errors()):
+        return InvalidRequest("the request body is not valid JSON", field="body")
+    problems: list[dict[str, Any]] = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        problems.append({"field": loc, "problem": str(err.get("msg", "invalid"))})
+    message = "; ".join(f"{p['field']}: {p['problem']}" for p in problems) or "invalid request"
+    return InvalidRequest(message, errors=problems)

@@ -1,0 +1,374 @@
+"""Server-rendered pages: screen a case, decisions, review queue, the law, the ledger, public
+reports and statistics, sign in and out.
+
+A thin adapter like the API: forms are parsed into the service's inputs, every POST carries its
+CSRF token, and every error is shown as a page (or a login redirect).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from brightline.errors import AuthError, InvalidInput, InvalidRequest, NotFound
+from brightline.service import Actor, Service
+from brightline.web import law
+from brightline.web.api import checkpoint_view, client_id
+from brightline.web.deps import (
+    current_actor,
+    get_service,
+    get_session,
+    require_roles,
+    templates,
+    verify_csrf,
+)
+from brightline.web.views import REVIEW_ROLES, SCREEN_ROLES, bar_chart, decision_view, month_chart
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+ServiceDep = Annotated[Service, Depends(get_service)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
+Csrf = Depends(verify_csrf)
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _text(form: FormData, name: str, default: str = "") -> str:
+    value = form.get(name, default)
+    return value.strip() if isinstance(value, str) else default
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    return render(request, "index.html")
+
+
+# ---- sign in and out ---------------------------------------------------------------------------
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    return render(request, "login.html", next=_safe_next(next), error=None)
+
+
+@router.post("/login", dependencies=[Csrf])
+async def login(request: Request, service: ServiceDep) -> Response:
+    form = await request.form()
+    target = _safe_next(_text(form, "next", "/"))
+    username = _text(form, "username")
+    password = form.get("password")
+    try:
+        actor = service.authenticate(username, password if isinstance(password, str) else "")
+    except (AuthError, InvalidRequest) as exc:
+        return render(request, "login.html", status=401, next=target, error=str(exc))
+    token = service.issue_token(actor, "web session")
+    session = get_session(request)
+    session.sign_in(token)
+    session.set_flash(f"Signed in as {actor.username} ({actor.role}).")
+    return see_other(target)
+
+
+@router.post("/logout", dependencies=[Csrf])
+def logout(request: Request) -> Response:
+    session = get_session(request)
+    session.sign_out()
+    session.set_flash("Signed out.")
+    return see_other("/")
+
+
+# ---- screening ---------------------------------------------------------------------------------
+
+
+def _local_now(tz: str) -> str:
+    return datetime.now(ZoneInfo(tz)).strftime("%Y-%m-%dT%H:%M")
+
+
+@router.get("/screen")
+def screen_form(
+    request: Request,
+    actor: Annotated[Actor, Depends(require_roles(*SCREEN_ROLES))],
+    jurisdiction: str = "chicago",
+    kind: str | None = None,
+    at: str | None = None,
+) -> Response:
+    packs = law.pack_names()
+    cat = law.catalog(jurisdiction if jurisdiction in packs else packs[0])
+    kinds = cat.get("kinds", {})
+    chosen = kind if kind in kinds else next(iter(kinds), None)
+    return render(
+        request,
+        "screen.html",
+        packs=packs,
+        catalog=cat,
+        kind=chosen,
+        facts=law.kind_facts(cat, chosen) if chosen else {},
+        at=at or _local_now(str(cat.get("timezone", "UTC"))),
+        values={},
+    )
+
+
+def _fact_value(spec: dict[str, Any], raw: str) -> Any:
+    if spec.get("type") == "bool":
+        if raw not in ("true", "false"):
+            raise InvalidRequest("a yes/no fact must be true, false or unknown", got=raw)
+        return raw == "true"
+    return raw
+
+
+def facts_from_form(form: FormData, facts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The answered facts of a form: field ``fact.<name>``; empty means unknown (left out)."""
+    out: dict[str, Any] = {}
+    for name, spec in facts.items():
+        raw = _text(form, f"fact.{name}")
+        if raw:
+            out[name] = _fact_value(spec, raw)
+    return out
+
+
+def case_time(raw: str, tz: str) -> str:
+    """A form's local date-time (or date) as ISO 8601 with the pack's offset on that day."""
+    if not raw:
+        raise InvalidRequest("say when it happens or happened (date and time)", field="at")
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise InvalidRequest(
+            f"'{raw}' is not a date and time (use YYYY-MM-DDTHH:MM)", field="at", got=raw
+        ) from exc
+    if len(raw) == 10:
+        return date.fromisoformat(raw).isoformat()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(tz))
+    return moment.isoformat()
+
+
+@router.post("/screen", dependencies=[Csrf])
+async def screen(request: Request, service: ServiceDep, actor: ActorDep) -> Response:
+    form = await request.form()
+    jurisdiction = law.check_pack(_text(form, "jurisdiction", "chicago"))
+    cat = law.catalog(jurisdiction)
+    kind = _text(form, "kind")
+    kinds = cat.get("kinds", {})
+    if kind not in kinds:
+        raise InvalidRequest(
+            f"unknown kind '{kind}'; allowed: " + ", ".join(kinds),
+            field="kind",
+            allowed=list(kinds),
+        )
+    case = {
+        "jurisdiction": jurisdiction,
+        "at": case_time(_text(form, "at"), str(cat.get("timezone", "UTC"))),
+        "kind": kind,
+        "facts": facts_from_form(form, law.kind_facts(cat, kind)),
+    }
+    result = service.decide(case, actor=actor)
+    return see_other(f"/decisions/{result['id']}")
+
+
+# ---- decisions ---------------------------------------------------------------------------------
+
+
+@router.get("/decisions")
+def decisions(
+    request: Request, service: ServiceDep, actor: ActorDep, outcome: str | None = None
+) -> Response:
+    if actor.role == "public":
+        raise AuthError("sign in to see decisions")
+    page = service.list_decisions(actor=actor, outcome=outcome or None, limit=100)
+    return render(
+        request, "decisions.html", items=page["items"], total=page["total"], outcome=outcome or ""
+    )
+
+
+@router.get("/decisions/{decision_id}")
+def decision_page(
+    request: Request, service: ServiceDep, actor: ActorDep, decision_id: str
+) -> Response:
+    record = service.get_decision(decision_id, actor=actor)
+    return render(request, "decision.html", **decision_view(record, actor.role))
+
+
+@router.post("/decisions/{decision_id}/follow-up", dependencies=[Csrf])
+async def follow_up(
+    request: Request, service: ServiceDep, actor: ActorDep, decision_id: str
+) -> Response:
+    record = service.get_decision(decision_id, actor=actor)
+    case = dict(record["case"])
+    cat = law.catalog(case["jurisdiction"])
+    declared = law.kind_facts(cat, case["kind"])
+    form = await request.form()
+    answers = facts_from_form(form, declared)
+    if not answers:
+        raise InvalidRequest("answer at least one question to decide again")
+    case["facts"] = {**case.get("facts", {}), **answers}
+    result = service.decide(case, actor=actor, follow_up_of=decision_id)
+    return see_other(f"/decisions/{result['id']}")
+
+
+# ---- review queue ------------------------------------------------------------------------------
+
+
+@router.get("/review")
+def review_queue(
+    request: Request,
+    service: ServiceDep,
+    actor: Annotated[Actor, Depends(require_roles(*REVIEW_ROLES))],
+) -> Response:
+    items = service.review_queue(actor=actor)
+    return render(request, "review.html", items=items, can_resolve=actor.can("resolve_review"))
+
+
+@router.post("/review/{decision_id}", dependencies=[Csrf])
+async def resolve(
+    request: Request, service: ServiceDep, actor: ActorDep, decision_id: str
+) -> Response:
+    form = await request.form()
+    service.resolve_review(
+        decision_id, outcome=_text(form, "outcome"), note=_text(form, "note"), actor=actor
+    )
+    get_session(request).set_flash(f"Decision {decision_id} resolved and logged.")
+    return see_other("/review")
+
+
+# ---- the law -----------------------------------------------------------------------------------
+
+
+def _date(raw: str | None, field: str, default: date) -> date:
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise InvalidRequest(
+            f"{field} must be a date YYYY-MM-DD; got '{raw}'", field=field
+        ) from exc
+
+
+@router.get("/law")
+def law_page(
+    request: Request,
+    pack: str = "chicago",
+    at: str | None = None,
+    since: str | None = None,
+) -> Response:
+    name = law.check_pack(pack)
+    when = _date(at, "at", date.today())
+    rules = law.rules_on(name, when)
+    table = law.clauses()
+    diff = law.changes(name, _date(since, "since", when), when) if since else None
+    for rule in rules:
+        rule["clauses"] = [{"key": k, **table.get(k, {})} for k in rule.get("cites") or []]
+        rule["scenarios"] = law.scenarios_for(rule, name)
+    return render(
+        request,
+        "law.html",
+        packs=law.pack_names(),
+        pack=name,
+        catalog=law.catalog(name),
+        at=when.isoformat(),
+        since=since or "",
+        kinds=law.by_kind(rules),
+        diff=diff,
+    )
+
+
+# ---- ledger ------------------------------------------------------------------------------------
+
+
+@router.get("/ledger")
+def ledger_page(
+    request: Request, service: ServiceDep, index: str | None = None, leaf: str | None = None
+) -> Response:
+    entry = None
+    problem = None
+    if index:
+        try:
+            entry = service.ledger_entry(int(index))
+        except ValueError:
+            problem = f"'{index}' is not an entry number"
+        except (NotFound, InvalidRequest) as exc:
+            problem = str(exc)
+    return render(
+        request,
+        "ledger.html",
+        checkpoint=checkpoint_view(service),
+        index=index or "",
+        leaf=leaf or "",
+        entry=entry,
+        problem=problem,
+    )
+
+
+# ---- public reports and statistics -------------------------------------------------------------
+
+
+REPORT_FIELDS = ("category", "description", "place", "occurred_at", "contact")
+
+
+def _categories(service: Service) -> list[dict[str, str]]:
+    return [{"value": c["category"], "label": c["label"]} for c in service.report_categories()]
+
+
+@router.get("/report")
+def report_form(request: Request, service: ServiceDep) -> Response:
+    return render(request, "report.html", categories=_categories(service), values={}, error=None)
+
+
+def report_body(values: dict[str, str]) -> dict[str, Any]:
+    """The report as the service takes it; a local date-time gets Chicago's offset."""
+    body: dict[str, Any] = {k: v for k, v in values.items() if v}
+    if "occurred_at" in body:
+        tz = str(law.catalog("chicago").get("timezone", "America/Chicago"))
+        body["occurred_at"] = case_time(body["occurred_at"], tz)
+    return body
+
+
+@router.post("/report", dependencies=[Csrf])
+async def report(request: Request, service: ServiceDep) -> Response:
+    form = await request.form()
+    values = {k: _text(form, k) for k in REPORT_FIELDS}
+    client = client_id(request)
+    request.app.state.report_limiter.check(client)
+    try:
+        result = service.submit_report(report_body(values), client_id=client)
+    except InvalidInput as exc:
+        return render(
+            request,
+            "report.html",
+            status=422,
+            categories=_categories(service),
+            values=values,
+            error=str(exc),
+        )
+    receipt = result["receipt"]
+    return see_other(
+        f"/report/receipt?id={result['id']}&index={receipt['index']}&leaf={receipt['leaf_hash']}"
+    )
+
+
+@router.get("/report/receipt")
+def report_receipt(
+    request: Request, service: ServiceDep, id: str = "", index: int = 0, leaf: str = ""
+) -> Response:
+    entry = service.ledger_entry(index)
+    return render(request, "receipt.html", id=id, index=index, leaf=leaf, entry=entry)
+
+
+@router.get("/stats")
+def stats(request: Request, service: ServiceDep) -> Response:
+    data = service.public_stats()
+    return render(request, "stats.html", stats=data, bar_chart=bar_chart, month_chart=month_chart)

@@ -1,0 +1,152 @@
+"""Shaping service answers for the templates: decision pages, wording, and server-rendered SVG
+charts (no chart library)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from markupsafe import Markup
+
+from brightline.web import law
+
+SCREEN_ROLES = ("officer", "supervisor")
+REVIEW_ROLES = ("supervisor", "auditor")
+
+OUTCOMES: dict[str, dict[str, str]] = {
+    "prohibited": {
+        "word": "Prohibited",
+        "sub": "Do not do this. A rule in force forbids it.",
+    },
+    "permitted": {
+        "word": "Permitted",
+        "sub": "No rule in force forbids this. Check the duties below.",
+    },
+    "needs_review": {
+        "word": "Needs review",
+        "sub": "It turns on facts that are not known yet or on a point the law leaves open. "
+        "Answer the questions below or ask a supervisor.",
+    },
+    "not_applicable": {
+        "word": "Not governed by these rules",
+        "sub": "The pack does not govern this case.",
+    },
+}
+
+
+def outcome_word(outcome: str) -> str:
+    return OUTCOMES.get(outcome, {"word": outcome})["word"]
+
+
+def humanize(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def value_label(value: Any) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return humanize(str(value))
+
+
+def _with_clauses(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**item, "clauses": law.clause_list(list(item.get("cites") or []))} for item in items]
+
+
+def _declared_facts(decision: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    try:
+        return law.kind_facts(law.catalog(str(decision.get("jurisdiction", ""))), decision["kind"])
+    except (KeyError, TypeError, LookupError):
+        return {}
+
+
+def flip_sentences(decision: dict[str, Any]) -> list[dict[str, str]]:
+    """Each flip phrased "this would be <outcome> if <fact> were <value>"."""
+    return [
+        {
+            "outcome": str(flip.get("outcome", "")),
+            "word": outcome_word(str(flip.get("outcome", ""))).lower(),
+            "fact": humanize(str(flip.get("fact", ""))),
+            "value": value_label(flip.get("value")),
+        }
+        for flip in decision.get("flips") or []
+    ]
+
+
+def decision_view(record: dict[str, Any], actor_role: str) -> dict[str, Any]:
+    decision: dict[str, Any] = record["decision"]
+    outcome = str(decision.get("outcome", ""))
+    declared = _declared_facts(decision)
+    case = record.get("case") or {}
+    questions = [
+        {**q, "spec": declared.get(str(q.get("fact")), {}), "label": humanize(str(q.get("fact")))}
+        for q in decision.get("questions") or []
+    ]
+    return {
+        "record": record,
+        "decision": decision,
+        "case": case,
+        "facts": [
+            {"name": humanize(k), "value": value_label(v)}
+            for k, v in (case.get("facts") or {}).items()
+        ],
+        "outcome": outcome,
+        "banner": OUTCOMES.get(outcome, {"word": outcome, "sub": ""}),
+        "reasons": _with_clauses(decision.get("reasons") or []),
+        "obligations": _with_clauses(decision.get("obligations") or []),
+        "findings": _with_clauses(decision.get("findings") or []),
+        "questions": questions,
+        "flips": flip_sentences(decision),
+        "receipt": record.get("receipt") or {},
+        "can_decide": actor_role in SCREEN_ROLES,
+    }
+
+
+def bar_chart(counts: dict[str, int], *, title: str, colour_by_key: bool = False) -> Markup:
+    """A horizontal bar chart as inline SVG, with an accessible title and the numbers written."""
+    rows = [(str(k), int(v)) for k, v in counts.items()]
+    top = max([v for _, v in rows] or [1]) or 1
+    row_h, label_w, width = 28, 150, 560
+    height = row_h * max(len(rows), 1) + 8
+    parts = [
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title>'
+    ]
+    for i, (key, value) in enumerate(rows):
+        y = 4 + i * row_h
+        bar_w = max(2, int((width - label_w - 60) * value / top)) if value else 0
+        cls = f"bar {escape(key)}" if colour_by_key else "bar"
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end">{escape(humanize(key))}</text>'
+            f'<rect class="{cls}" x="{label_w}" y="{y + 4}" width="{bar_w}" height="{row_h - 10}" rx="3"/>'
+            f'<text x="{label_w + bar_w + 6}" y="{y + 18}">{value}</text>'
+        )
+    if not rows:
+        parts.append('<text x="0" y="20">No data yet.</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def month_chart(counts: dict[str, int], *, title: str) -> Markup:
+    """A column chart by month (keys YYYY-MM, in order) as inline SVG."""
+    rows = sorted((str(k), int(v)) for k, v in counts.items())
+    top = max([v for _, v in rows] or [1]) or 1
+    col_w, height, base = 38, 190, 160
+    width = max(col_w * len(rows) + 20, 200)
+    parts = [
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title>'
+    ]
+    for i, (month, value) in enumerate(rows):
+        x = 10 + i * col_w
+        bar_h = int(130 * value / top)
+        parts.append(
+            f'<rect class="bar" x="{x}" y="{base - bar_h}" width="{col_w - 10}" height="{bar_h}" rx="3"/>'
+            f'<text x="{x + (col_w - 10) / 2}" y="{base - bar_h - 4}" text-anchor="middle">{value}</text>'
+            f'<text x="{x + (col_w - 10) / 2}" y="{base + 16}" text-anchor="middle">{escape(month[2:])}</text>'
+        )
+    if not rows:
+        parts.append('<text x="0" y="20">No data yet.</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
