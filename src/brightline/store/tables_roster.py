@@ -38,14 +38,14 @@ roster_units = Table(
     metadata,
     Column("unit", Integer, primary_key=True, autoincrement=False),
     Column("description", String(120), nullable=False),
-    Column("source", String(40), nullable=False),
+    Column("source", String(80), nullable=False),
 )
 
 roster_officers = Table(
     "roster_officers",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("source", String(40), nullable=False),
+    Column("source", String(80), nullable=False),
     Column("source_key", String(40), nullable=False),
     Column("first_name", String(64), nullable=False),
     Column("middle_initial", String(8), nullable=False),
@@ -73,7 +73,7 @@ roster_stars = Table(
     Column("id", Integer, primary_key=True),
     Column("officer_id", Integer, ForeignKey("roster_officers.id"), nullable=False),
     Column("star", Integer, nullable=False),
-    Column("source", String(40), nullable=False),
+    Column("source", String(80), nullable=False),
     Column("field", String(16), nullable=False),
     UniqueConstraint("officer_id", "field", name="uq_roster_stars_officer_field"),
     Index("ix_roster_stars_star", "star"),

@@ -16,7 +16,7 @@ depends_on = None
 def _officer_columns() -> list[sa.Column]:  # type: ignore[type-arg]
     return [
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("source", sa.String(40), nullable=False),
+        sa.Column("source", sa.String(80), nullable=False),
         sa.Column("source_key", sa.String(40), nullable=False),
         sa.Column("first_name", sa.String(64), nullable=False),
         sa.Column("middle_initial", sa.String(8), nullable=False),
@@ -50,7 +50,7 @@ def upgrade() -> None:
         "roster_units",
         sa.Column("unit", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("description", sa.String(120), nullable=False),
-        sa.Column("source", sa.String(40), nullable=False),
+        sa.Column("source", sa.String(80), nullable=False),
     )
     op.create_table(
         "roster_officers",
@@ -69,7 +69,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("star", sa.Integer, nullable=False),
-        sa.Column("source", sa.String(40), nullable=False),
+        sa.Column("source", sa.String(80), nullable=False),
         sa.Column("field", sa.String(16), nullable=False),
         sa.UniqueConstraint("officer_id", "field", name="uq_roster_stars_officer_field"),
     )

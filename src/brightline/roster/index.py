@@ -1,0 +1,155 @@
+"""The in-memory officer index: lookups by star, by name and by unit.
+
+Built once from the stored rows (a few hundred milliseconds for the full roster) and then read
+without touching the database. Every lookup returns *every* match: a star is not an identity
+(stars are recycled) and neither is a name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from brightline.roster.names import allowed_typos, display_name, edit_distance, readings, squash
+from brightline.roster.vocabulary import Vocabulary
+
+NAME_TIERS = ("exact", "prefix", "close")
+MIN_PREFIX = 3
+
+
+@dataclass(frozen=True)
+class StarHolding:
+    star: int
+    source: str
+    field: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """One officer as the public sees them: linked source rows taken together."""
+
+    id: int
+    first_name: str
+    middle_initial: str
+    last_name: str
+    suffix: str
+    first_ns: str
+    last_ns: str
+    rank: str
+    unit: int | None
+    unit_description: str
+    active: bool
+    appointed_year: int | None
+    stars: tuple[StarHolding, ...]
+    current_star: int | None
+    sources: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return display_name(self.first_name, self.middle_initial, self.last_name, self.suffix)
+
+    def star_numbers(self) -> list[int]:
+        """Distinct star numbers, the current one first when known, then in source order."""
+        numbers = [self.current_star] if self.current_star is not None else []
+        for holding in self.stars:
+            if holding.star not in numbers:
+                numbers.append(holding.star)
+        return numbers
+
+    def public_view(self) -> dict[str, Any]:
+        """What anyone may see: name, stars, rank, unit, status and appointment year. Nothing
+        else exists in this object to leak (no demographics are loaded)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "stars": self.star_numbers(),
+            "current_star": self.current_star,
+            "rank": self.rank,
+            "unit": self.unit,
+            "unit_description": self.unit_description,
+            "active": self.active,
+            "appointed_year": self.appointed_year,
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class NameSearch:
+    """The people a name found and how (``exact``, ``prefix``, ``close`` or None: nothing)."""
+
+    tier: str | None
+    people: list[Person]
+
+
+def _last_keys(person: Person) -> set[str]:
+    """The whole squashed last name and, for compound names, each of its parts."""
+    parts = {squash(p) for p in person.last_name.replace("-", " ").split()}
+    return {person.last_ns} | {p for p in parts if len(p) >= 3}
+
+
+class RosterIndex:
+    def __init__(self, people: Iterable[Person]) -> None:
+        ordered = sorted(people, key=lambda p: (not p.active, p.last_ns, p.first_ns, p.id))
+        self.people: dict[int, Person] = {p.id: p for p in ordered}
+        self._order = {p.id: n for n, p in enumerate(ordered)}
+        self._stars: dict[int, list[int]] = defaultdict(list)
+        self._units: dict[int, list[int]] = defaultdict(list)
+        self._last: dict[str, list[int]] = defaultdict(list)
+        for person in ordered:
+            for star in person.star_numbers():
+                self._stars[star].append(person.id)
+            if person.unit is not None:
+                self._units[person.unit].append(person.id)
+            for key in _last_keys(person):
+                self._last[key].append(person.id)
+        self.last_names = Vocabulary(self._last)
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    def by_star(self, star: int) -> list[Person]:
+        return [self.people[i] for i in self._stars.get(star, ())]
+
+    def by_unit(self, unit: int) -> list[Person]:
+        return [self.people[i] for i in self._units.get(unit, ())]
+
+    def units(self) -> list[int]:
+        return sorted(self._units)
+
+    def by_name(self, text: str) -> NameSearch:
+        """Exact, then prefix, then close matches: the first tier that finds anyone wins."""
+        options = [(first, last) for first, last in readings(text) if last]
+        for tier in NAME_TIERS:
+            found: set[int] = set()
+            for first, last in options:
+                found.update(self._name_tier(tier, first, last))
+            if found:
+                ids = sorted(found, key=self._order.__getitem__)
+                return NameSearch(tier, [self.people[i] for i in ids])
+        return NameSearch(None, [])
+
+    def _name_tier(self, tier: str, first: str | None, last: str) -> list[int]:
+        if tier == "exact":
+            keys = [last] if last in self.last_names else []
+        elif tier == "prefix":
+            keys = self.last_names.prefixed(last) if len(last) >= MIN_PREFIX else []
+        else:  # a close last name, or the exact one with a mistyped first name
+            exact = [last] if first is not None and last in self.last_names else []
+            keys = exact + self.last_names.close(last)
+        ids = [i for key in keys for i in self._last[key]]
+        if first is None:
+            return ids
+        return [i for i in ids if _first_fits(self.people[i].first_ns, first, tier == "close")]
+
+
+def _first_fits(candidate: str, typed: str, typos: bool) -> bool:
+    if candidate.startswith(typed):
+        return True
+    if not typos:
+        return False
+    limit = allowed_typos(len(typed))
+    return edit_distance(candidate, typed, limit) <= limit
