@@ -35,7 +35,7 @@ def text(field: str, value: Any, *, max_len: int, min_len: int = 1) -> str:
         raise InvalidRequest(
             f"{field} must be text (got {type(value).__name__})", field=field, got=_shown(value)
         )
-    value = value.strip()
+    value = str(value).strip()
     if len(value) < min_len:
         raise InvalidRequest(f"{field} must not be empty", field=field)
     if len(value) > max_len:
