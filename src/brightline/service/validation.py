@@ -35,17 +35,17 @@ def text(field: str, value: Any, *, max_len: int, min_len: int = 1) -> str:
         raise InvalidRequest(
             f"{field} must be text (got {type(value).__name__})", field=field, got=_shown(value)
         )
-    value = str(value).strip()
-    if len(value) < min_len:
+    cleaned: str = value.strip()
+    if len(cleaned) < min_len:
         raise InvalidRequest(f"{field} must not be empty", field=field)
-    if len(value) > max_len:
+    if len(cleaned) > max_len:
         raise InvalidRequest(
-            f"{field} is too long: {len(value)} characters, at most {max_len} allowed",
+            f"{field} is too long: {len(cleaned)} characters, at most {max_len} allowed",
             field=field,
             max_length=max_len,
-            length=len(value),
+            length=len(cleaned),
         )
-    return value
+    return cleaned
 
 
 def optional_text(field: str, value: Any, *, max_len: int) -> str | None:
