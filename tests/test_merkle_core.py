@@ -138,3 +138,11 @@ def test_fetch_receives_plan_nodes_once_in_order() -> None:
     proof = merkle.consistency_proof(3, 11, fetch)
     assert calls == [merkle.consistency_plan(3, 11).nodes]
     merkle.verify_consistency(3, 11, proof, merkle.root(leaves(3)), edge.root())
+
+
+def test_expected_inclusion_length_agrees_with_the_plan_on_huge_trees() -> None:
+    sizes = [1, 2, 3, 2**40, 2**40 + 1, 10**12 + 12345, 2**62 - 1]
+    for size in sizes:
+        for index in {0, 1 % size, size // 3, size // 2, size - 2 if size > 1 else 0, size - 1}:
+            plan = merkle.inclusion_plan(index, size)
+            assert merkle._inclusion_length(index, size) == len(plan.groups), (index, size)

@@ -152,9 +152,11 @@ def _path(node: NodeID, size: int) -> list[tuple[NodeID, ...]]:
     groups: list[tuple[NodeID, ...]] = []
     level, index = node.level, node.index
     while (1 << level) < size or index > 0:
-        sibling = NodeID(level, index ^ 1)
-        if sibling.begin < size:
-            groups.append(tuple(_edge_nodes(sibling.begin, min(sibling.end, size))))
+        begin, end = (index ^ 1) << level, ((index ^ 1) + 1) << level
+        if end <= size:
+            groups.append((NodeID(level, index ^ 1),))
+        elif begin < size:
+            groups.append(tuple(_edge_nodes(begin, size)))
         level, index = level + 1, index >> 1
     return groups
 
@@ -185,7 +187,8 @@ class ProofPlan:
                 got=len(hashes),
             )
         for node, item in zip(self.nodes, hashes, strict=True):
-            _check_hash(item, f"hash of node {node}")
+            if len(item) != HASH_SIZE:
+                _check_hash(item, f"hash of node {node}")
         proof: list[bytes] = []
         at = 0
         for group in self.groups:
@@ -252,13 +255,25 @@ def _check_hash(value: bytes, what: str) -> None:
 
 def _check_proof_hashes(proof: Sequence[bytes], expected: int) -> None:
     for i, item in enumerate(proof):
-        _check_hash(item, f"proof[{i}]")
+        if len(item) != HASH_SIZE:
+            _check_hash(item, f"proof[{i}]")
     if len(proof) != expected:
         raise ProofLengthError(
             f"proof must have exactly {expected} hashes, got {len(proof)}",
             expected=expected,
             got=len(proof),
         )
+
+
+def _inclusion_length(index: int, size: int) -> int:
+    """How many hashes the inclusion proof of ``index`` in a tree of ``size`` leaves holds.
+
+    Below the level where the paths to ``index`` and to the last leaf meet, every level has a
+    sibling; above it, only the levels where ``index`` is a right child have one (a left child
+    on the right edge has no right sibling there). Equal to ``len(inclusion_plan(...).groups)``.
+    """
+    inner = (index ^ (size - 1)).bit_length()
+    return inner + (index >> inner).bit_count()
 
 
 def _check_root(which: str, computed: bytes, given: bytes) -> None:
@@ -288,7 +303,7 @@ def verify_inclusion(
         )
     _check_hash(leaf_hash, "leaf hash")
     _check_hash(root, "root")
-    _check_proof_hashes(proof, len(_path(NodeID(0, index), size)))
+    _check_proof_hashes(proof, _inclusion_length(index, size))
     fn, sn, acc = index, size - 1, leaf_hash
     for item in proof:
         if fn & 1 or fn == sn:
@@ -376,7 +391,8 @@ class CompactRange:
                 got=len(hashes),
             )
         for node, item in zip(ids, hashes, strict=True):
-            _check_hash(item, f"hash of node {node}")
+            if len(item) != HASH_SIZE:
+                _check_hash(item, f"hash of node {node}")
         edge = cls()
         edge._size = size
         edge._hashes = list(hashes)
