@@ -64,7 +64,7 @@ def test_public_stats_count_and_carry_no_names(service: Service, no_roster: None
         "officer_appearance", "immigration_assistance", "property_use", "federal_conduct"}
     text = json.dumps(stats)
     for username, _ in DEMO_ACCOUNTS:
-        assert f'"{username}' not in text
+        assert f'"{username}"' not in text
     for private in ("example.org", "555", "Pilsen", "pepper"):
         assert private not in text
     for index in range(service.ledger.size()):
