@@ -323,7 +323,9 @@ def verify_consistency(
 
     RFC 9162 §2.1.4.2, plus: 32-byte hashes only, size1 == 0 rejected (an empty tree is a
     prefix of everything, so such a proof proves nothing), and a proof of exactly the expected
-    length. Returns nothing; raises a :class:`VerificationError` subclass saying what failed.
+    length. Equal sizes need an empty proof and equal roots, compared as bytes without a length
+    check (as the upstream vector ``sizes-are-equal-one-and-proof-is-empty`` requires).
+    Returns nothing; raises a :class:`VerificationError` subclass saying what failed.
     """
     if not 1 <= size1 <= size2:
         raise BadTreeSizes(
@@ -331,9 +333,16 @@ def verify_consistency(
             size1=size1,
             size2=size2,
         )
-    if size1 == size2:
+    if size1 == size2:  # nothing to recompute: compare the roots byte for byte
         _check_proof_hashes(proof, 0)
-        _check_root("root2", root2, root1)
+        if root1 != root2:
+            raise RootMismatch(
+                f"both trees have size {size1}, so root1 and root2 must be equal, "
+                f"got {root1.hex()} and {root2.hex()}",
+                which="root2",
+                given=root2.hex(),
+                expected=root1.hex(),
+            )
         return
     _check_hash(root1, "root1")
     _check_hash(root2, "root2")
