@@ -354,18 +354,16 @@ async def report(request: Request, service: ServiceDep) -> Response:
             values=values,
             error=str(exc),
         )
-    receipt = result["receipt"]
-    return see_other(
-        f"/report/receipt?id={result['id']}&index={receipt['index']}&leaf={receipt['leaf_hash']}"
-    )
+    return see_other(f"/reports/{result['id']}")
 
 
-@router.get("/report/receipt")
+@router.get("/reports/{report_id}")
 def report_receipt(
-    request: Request, service: ServiceDep, id: str = "", index: int = 0, leaf: str = ""
+    request: Request, service: ServiceDep, actor: ActorDep, report_id: str
 ) -> Response:
-    entry = service.ledger_entry(index)
-    return render(request, "receipt.html", id=id, index=index, leaf=leaf, entry=entry)
+    """The reporter's receipt page (public view of the report; auditors see the private part)."""
+    report = service.get_report(report_id, actor=actor)
+    return render(request, "receipt.html", report=report, receipt=report["receipt"])
 
 
 @router.get("/stats")
