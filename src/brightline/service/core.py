@@ -80,12 +80,11 @@ class Service:
     def open(cls, url: str | None = None) -> Service:
         """Migrate the database at ``url`` (default: see ``store.database_url``), open the
         ledger and index any ledger entries the index lacks (crash recovery)."""
-        from brightline.store import database_url, make_engine, migrate
+        from brightline.store import database_url, make_engine
         from brightline.store.ledger import LedgerStore
 
         url = database_url(url)
-        migrate(url)
-        ledger = LedgerStore.open(url)
+        ledger = LedgerStore.open(url)  # migrates the whole schema to head
         engine = getattr(ledger, "engine", None) or make_engine(url)
         service = cls(engine, ledger)
         service.recover_index()
