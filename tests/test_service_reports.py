@@ -78,6 +78,9 @@ def test_bad_reports_are_refused_and_change_nothing(sqlite_service: Service) -> 
         svc.submit_report({**REPORT, "occurred_at": "last tuesday"}, client_id="a")
     with pytest.raises(InvalidRequest, match="in the future"):
         svc.submit_report({**REPORT, "occurred_at": "2999-01-01"}, client_id="a")
+    with pytest.raises(InvalidRequest, match="occurred_at") as before:
+        svc.submit_report({**REPORT, "occurred_at": "2019-05-01"}, client_id="a")
+    assert before.value.details["field"] == "occurred_at"
     with pytest.raises(InvalidCase, match="face_covering"):
         svc.submit_report({**REPORT, "facts": {"face_covering": "scarf"}}, client_id="a")
     with pytest.raises(InvalidRequest, match="JSON object"):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 
-from brightline.errors import InvalidRequest, NotFound, RateLimited
+from brightline.errors import InvalidCase, InvalidRequest, NotFound, RateLimited
 from brightline.service import entries
 from brightline.service.actors import Actor, require
 from brightline.service.stamps import iso, month_of, new_id, utc_now
@@ -133,7 +133,14 @@ def _decided(fields: Mapping[str, Any], at: str) -> tuple[dict[str, Any] | None,
         # The category itself says the officer is (taken to be) a CPD member.
         facts.setdefault("officer_type", "local")
     case = {"jurisdiction": fields["jurisdiction"], "at": at, "kind": kind, "facts": facts}
-    return case, rules.decide(case)
+    try:
+        return case, rules.decide(case)
+    except InvalidCase as exc:
+        if exc.field != "at":
+            raise
+        raise InvalidRequest(
+            f"occurred_at: {exc.message}", field="occurred_at", got=fields["occurred_at"]
+        ) from None
 
 
 def _check_rate(service: Service, client_hash: str, *, now: datetime) -> None:
