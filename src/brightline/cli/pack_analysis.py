@@ -117,8 +117,10 @@ def check_text(report: dict[str, Any]) -> list[str]:
             + (", e.g." if und["examples"] else "")
         )
         lines.extend(f"    {_example(e)}" for e in und["examples"])
-    verdict = "OK" if report["ok"] else (
-        f"FAILED: {report['conflicts']} conflicts, {report['dead_rules']} dead rules"
+    verdict = (
+        "OK"
+        if report["ok"]
+        else (f"FAILED: {report['conflicts']} conflicts, {report['dead_rules']} dead rules")
     )
     lines.append("")
     lines.append(f"covered {report['cases']:,} cases in {report['seconds']:.2f} s: {verdict}")

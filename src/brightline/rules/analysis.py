@@ -472,11 +472,40 @@ def _changed_instances(space: Space, decisive: list[list[int]]) -> list[int]:
 OutcomeFn = Callable[[LayeredPack, dict[str, object]], str]
 
 
-def engine_outcome(pack: LayeredPack, case: dict[str, object]) -> str:
-    """The engine's outcome for ``case`` under ``pack`` (no flips, no cache)."""
+def engine_decision(pack: LayeredPack, case: dict[str, object]) -> dict[str, object]:
+    """The engine's decision for ``case`` under ``pack`` (no flips)."""
     from brightline.rules.engine import decide_with
 
-    return str(decide_with(pack, case, flips=False)["outcome"])
+    return decide_with(pack, case, flips=False)
+
+
+def engine_outcome(pack: LayeredPack, case: dict[str, object]) -> str:
+    return str(engine_decision(pack, case)["outcome"])
+
+
+def _confirm(pack: LayeredPack, case: dict[str, object], what: str, ok: bool) -> None:
+    if not ok:
+        raise AssertionError(f"analysis and engine disagree on {what}: {case}")
+
+
+def confirm_examples(pack: LayeredPack, result: KindCheck) -> None:
+    """Ask the engine about every example: undecided ones reach the default outcome with no
+    reasons; conflicting ones are prohibited with the prohibit rule among the reasons."""
+    for case in result.undecided.examples:
+        d = engine_decision(pack, case)
+        _confirm(
+            pack,
+            case,
+            "an undecided case",
+            d["outcome"] == pack.default_outcome and not d["reasons"],
+        )
+    for (prohibit, _), tally in result.conflicts.items():
+        for case in tally.examples:
+            d = engine_decision(pack, case)
+            reasons = d["reasons"]
+            assert isinstance(reasons, list)
+            rules = [r["rule"] for r in reasons]
+            _confirm(pack, case, "a conflict", d["outcome"] == "prohibited" and prohibit in rules)
 
 
 # ----------------------------------------------------------------------------- check
@@ -542,6 +571,8 @@ def check_pack(pack: LayeredPack, kinds: Sequence[str] | None = None) -> dict[st
     """The complete check of ``pack``: per kind, conflicts, dead rules and undecided cases."""
     names = _kinds(pack, kinds)
     results = [check_kind(pack, pack.kinds[k]) for k in names]
+    for result in results:
+        confirm_examples(pack, result)
     dead = {r.kind: _dead_rules(pack, r) for r in results}
     n_conflicts = sum(len(r.conflicts) for r in results)
     n_dead = sum(len(d) for d in dead.values())

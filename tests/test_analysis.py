@@ -1,0 +1,222 @@
+"""`pack check` / `pack diff` (brightline.rules.analysis): planted faults are found, and the
+symbolic counts equal brute-force enumeration through the engine on packs small enough to
+enumerate; on the real Chicago pack the check is clean and fast and the diff sees the 2025-08-30
+order."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from brightline.cli import main as cli_main
+from brightline.errors import InvalidInput
+from brightline.rules import analysis as A
+from brightline.rules import load_pack
+from brightline.rules.engine import decide_with
+from brightline.rules.model import LayeredPack
+
+FIXTURES = Path(__file__).parent / "fixtures" / "analysis" / "packs"
+
+
+def fixture(name: str) -> LayeredPack:
+    return load_pack(name, FIXTURES)
+
+
+def every_case(pack: LayeredPack, kind: str, day: date) -> Iterator[dict[str, Any]]:
+    """Brute force: every combination of every fact's values, unknown (absent) included."""
+    facts = pack.kinds[kind].facts
+    for combo in itertools.product(*(A.domain(f) for f in facts)):
+        given = {f.name: v for f, v in zip(facts, combo, strict=True) if v is not A.UNKNOWN}
+        yield {"jurisdiction": pack.name, "at": day.isoformat(), "kind": kind, "facts": given}
+
+
+def brute_outcomes(pack: LayeredPack, kind: str, day: date) -> list[dict[str, Any]]:
+    return [decide_with(pack, c, flips=False) for c in every_case(pack, kind, day)]
+
+
+# ----------------------------------------------------------------------------- planted faults
+
+
+def test_planted_conflict_is_found_with_an_example_and_exact_count() -> None:
+    report = A.check_pack(fixture("clash"))
+    assert report["ok"] is False
+    conflicts = report["kinds"]["visit"]["conflicts"]
+    assert [(c["prohibit"], c["permit"]) for c in conflicts] == [
+        ("clash/no-red", "clash/escorted-ok")
+    ]
+    # badge red and escorted true is the only case (3 badges + unknown, escorted true/false/unknown)
+    assert conflicts[0]["count"] == 1
+    example = conflicts[0]["examples"][0]
+    assert example["facts"] == {"badge": "red", "escorted": True}
+    decision = decide_with(fixture("clash"), example, flips=False)
+    assert decision["outcome"] == "prohibited"
+
+
+def test_planted_dead_rule_is_found_and_live_rules_are_not() -> None:
+    report = A.check_pack(fixture("clash"))
+    dead = report["kinds"]["visit"]["dead_rules"]
+    assert [d["rule"] for d in dead] == ["clash/never"]
+    assert "applies (T) in no case" in dead[0]["why"]
+    assert report["dead_rules"] == 1
+
+
+def test_a_clean_layered_pack_passes() -> None:
+    report = A.check_pack(fixture("town"))
+    assert report["ok"] is True
+    assert report["conflicts"] == 0 and report["dead_rules"] == 0
+    # an override between a prohibit and a permit is no conflict (share-warrant overrides no-feds)
+    assert report["kinds"]["help"]["conflicts"] == []
+
+
+# ----------------------------------------------------------------------------- exact counts
+
+
+def test_cases_covered_is_the_full_product_per_segment() -> None:
+    pack = fixture("town")
+    report = A.check_pack(pack)
+    segments = A.segments(pack, "help")
+    assert [date.fromisoformat(d) for d in report["kinds"]["help"]["segments"]] == segments
+    # agency 4+unknown, task 4+unknown, warrant 2+unknown, urgent 2+unknown, within_jurisdiction 2
+    assert report["cases"] == len(segments) * 5 * 5 * 3 * 3 * 2
+
+
+def test_undecided_count_equals_brute_force() -> None:
+    pack = fixture("town")
+    expected = 0
+    for day in A.segments(pack, "help"):
+        for d in brute_outcomes(pack, "help", day):
+            if d["outcome"] == pack.default_outcome and not d["reasons"]:
+                expected += 1
+    undecided = A.check_pack(pack)["kinds"]["help"]["undecided"]
+    assert expected > 0
+    assert undecided["count"] == expected
+    for example in undecided["examples"]:
+        decision = decide_with(pack, example, flips=False)
+        assert decision["outcome"] == pack.default_outcome and decision["reasons"] == []
+
+
+@pytest.mark.parametrize(
+    ("day1", "day2"),
+    [
+        (date(2020, 1, 1), date(2022, 1, 1)),
+        (date(2022, 3, 1), date(2023, 6, 1)),
+        (date(2020, 6, 1), date(2024, 1, 1)),
+        (date(2024, 1, 1), date(2021, 1, 1)),
+        (date(2022, 1, 1), date(2022, 2, 1)),
+    ],
+)
+def test_diff_counts_equal_brute_force(day1: date, day2: date) -> None:
+    pack = fixture("town")
+    before, after = brute_outcomes(pack, "help", day1), brute_outcomes(pack, "help", day2)
+    expected = Counter(
+        (a["outcome"], b["outcome"])
+        for a, b in zip(before, after, strict=True)
+        if a["outcome"] != b["outcome"]
+    )
+    report = A.diff_pack(pack, day1, day2)
+    got = {(c["from"], c["to"]): c["count"] for c in report["kinds"]["help"]["changes"]}
+    assert got == dict(expected)
+    assert report["kinds"]["help"]["changed"] == sum(expected.values())
+    for change in report["kinds"]["help"]["changes"]:
+        for example in change["examples"]:
+            assert (
+                decide_with(pack, {**example, "at": day1.isoformat()}, flips=False)["outcome"]
+                == change["from"]
+            )
+            assert decide_with(pack, example, flips=False)["outcome"] == change["to"]
+
+
+def test_value_classes_partition_each_domain() -> None:
+    pack = fixture("town")
+    space = A.Space(pack, pack.kinds["help"], [date(2022, 1, 1)])
+    for fs in space.facts:
+        values = [v for c in fs.classes for v in c.values]
+        assert sorted(map(repr, values)) == sorted(map(repr, A.domain(fs.fact)))
+    agency = space.facts[space.position["agency"]]
+    # fed_a and fed_b are only ever compared through the set feds: one class
+    assert ("fed_a", "fed_b") in [c.values for c in agency.classes]
+
+
+def test_diff_outside_coverage_is_a_clear_error() -> None:
+    with pytest.raises(InvalidInput, match=r"--from 2019-12-31 is outside .*from 2020-01-01"):
+        A.diff_pack(fixture("town"), date(2019, 12, 31), date(2022, 1, 1))
+    with pytest.raises(InvalidInput, match=r"unknown kind 'nope'.*allowed: help"):
+        A.check_pack(fixture("town"), ["nope"])
+
+
+# ----------------------------------------------------------------------------- command line
+
+
+def test_cli_check_exits_1_on_planted_faults(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli_main(["pack", "check", "clash", "--packs-dir", str(FIXTURES)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "clash/no-red vs clash/escorted-ok: 1 cases" in out
+    assert "clash/never: applies (T) in no case" in out
+    assert "covered 12 cases in" in out and "FAILED: 1 conflicts, 1 dead rules" in out
+
+
+def test_cli_check_json_and_clean_exit(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli_main(["pack", "check", "town", "--packs-dir", str(FIXTURES), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert report["ok"] is True and report["cases"] == 1350 and report["seconds"] >= 0
+
+
+def test_cli_diff_text_and_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["pack", "diff", "town", "--packs-dir", str(FIXTURES)]
+    assert cli_main([*args, "--from", "2020-01-01", "--to", "2022-01-01"]) == 0
+    out = capsys.readouterr().out
+    assert "help: permitted → prohibited: " in out
+    assert cli_main([*args, "--from", "2020-13-01", "--to", "2022-01-01"]) == 2
+    assert "--from: '2020-13-01' is not a date" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- Chicago
+
+
+@pytest.fixture(scope="module")
+def chicago_check() -> dict[str, Any]:
+    started = time.perf_counter()
+    report = A.check_pack(load_pack("chicago"))
+    report["seconds"] = time.perf_counter() - started
+    return report
+
+
+def test_chicago_check_has_no_conflicts_or_dead_rules(chicago_check: dict[str, Any]) -> None:
+    found = {
+        kind: {"conflicts": k["conflicts"], "dead_rules": k["dead_rules"]}
+        for kind, k in chicago_check["kinds"].items()
+        if k["conflicts"] or k["dead_rules"]
+    }
+    assert found == {}, json.dumps(found, indent=1)[:4000]
+
+
+def test_chicago_check_covers_every_kind_fast(chicago_check: dict[str, Any]) -> None:
+    assert set(chicago_check["kinds"]) == {
+        "assistance",
+        "appearance",
+        "federal_conduct",
+        "property_use",
+    }
+    assert chicago_check["seconds"] < 30
+    assert chicago_check["kinds"]["assistance"]["cases"] > 10_000_000
+
+
+def test_chicago_diff_across_the_executive_order() -> None:
+    report = A.diff_pack(load_pack("chicago"), date(2025, 8, 29), date(2025, 8, 30))
+    kinds = report["kinds"]
+    assert kinds["assistance"]["changed"] > 0 and kinds["appearance"]["changed"] > 0
+    pairs = {(c["from"], c["to"]) for c in kinds["assistance"]["changes"]}
+    assert ("permitted", "prohibited") in pairs
+    for change in kinds["appearance"]["changes"][:2]:
+        example = change["examples"][0]
+        assert decide_with(load_pack("chicago"), example, flips=False)["outcome"] == change["to"]
