@@ -30,7 +30,8 @@ OUTCOME_NAMES = ("prohibited", "permitted", "needs_review", "not_applicable")
 
 Const = bool
 Simplified = Condition | Const
-EvalResult = tuple[int, list[int], list[int], list[int]]
+Part = tuple[str, tuple[str, ...], str]  # (rule id, cites, text): a reason, duty or finding
+EvalResult = tuple[int, list[Part], list[Part], list[Part], int, int]
 Evaluator = Callable[[list[int], list[int]], EvalResult]
 OutcomeFn = Callable[[list[int], list[int]], int]
 
@@ -153,15 +154,78 @@ class ProgramBuilder:
                 continue
             cond = self.conds[i]
             if cond is False:
-                lines.append(f"    y{i} = m{i} = False")
                 continue
             slots |= slots_used(cond, self.layout)
-            others = [j for j in self.overriders[i] if j in keep]
+            others = [j for j in self.overriders[i] if j in keep and self.conds[j] is not False]
             may = [expr(cond, self.layout, must=False), *(f"not m{j}" for j in others)]
             must = [f"y{i}", expr(cond, self.layout, must=True), *(f"not y{j}" for j in others)]
             lines.append(f"    y{i} = {' and '.join(may)}")
             lines.append(f"    m{i} = {' and '.join(must)}")
         return lines, slots
+
+    def _deps(self) -> list[int]:
+        """Per rule, the slots its applies value depends on (its condition and its overriders')."""
+        deps = [0] * len(self.rules)
+        for i in self.order:
+            mask = sum(1 << s for s in slots_used(self.conds[i], self.layout))
+            for j in self.overriders[i]:
+                mask |= deps[j]
+            deps[i] = mask
+        return deps
+
+    def _open_slots(self, step: int) -> list[str]:
+        """Lines computing ``rel`` and ``blk`` on a needs_review step of the ladder.
+
+        Refining an unknown fact never turns T or F into anything else (Kleene logic is monotone),
+        so only the facts the U rules depend on (``rel``) can settle a needs_review outcome. On
+        step 2 (a prohibit U or a review T/U) the outcome stays needs_review unless a prohibit
+        becomes T, or every one of those rules depends on the fact (``blk``, the AND of their
+        dependencies). On later steps ``blk`` is every slot: probe fully.
+        """
+        deps = self._deps()
+        lines = ["        rel = 0", "        blk = -1"]
+        for i in sorted(self._needed_for_outcome()):
+            if self.conds[i] is False:
+                continue
+            if deps[i]:
+                lines.append(f"        if y{i} and not m{i}: rel |= {deps[i]}")
+            effect = self.rules[i].effect
+            if step == 1 and effect == "prohibit":
+                lines.append(f"        if y{i} and not m{i}: blk &= {deps[i]}")
+            elif step == 1 and effect == "review":
+                lines.append(f"        if y{i}: blk &= 0 if m{i} else {deps[i]}")  # T stays T
+        return lines
+
+    def _applies(self, i: int, must: bool, depth: int = 0) -> str:
+        """An inline expression of rule i's applies value (must or may), overriders included."""
+        cond = self.conds[i]
+        if cond is False or depth > 16:
+            return "False" if cond is False else self._applies_too_deep()
+        parts = [expr(cond, self.layout, must)]
+        for j in self.overriders[i]:
+            if self.conds[j] is not False:
+                parts.append(f"not {self._applies(j, not must, depth + 1)}")
+        return "(" + " and ".join(parts) + ")"
+
+    @staticmethod
+    def _applies_too_deep() -> str:
+        raise ValueError("override chain deeper than 16 rules")
+
+    def prohibited_source(self) -> str:
+        """``prohibited(k, p)``: is some prohibit rule T? Short-circuits on the first unknown."""
+        lines = ["def prohibited(k, p):"]
+        tests = [
+            self._applies(i, must=True)
+            for i, rule in enumerate(self.rules)
+            if rule.effect == "prohibit" and self.conds[i] is not False
+        ]
+        slots: set[int] = set()
+        for i, cond in enumerate(self.conds):
+            slots |= slots_used(cond, self.layout)
+        lines += self._prologue(slots)
+        lines += [f"    if {test}: return True" for test in tests]
+        lines.append("    return False")
+        return "\n".join(lines) + "\n"
 
     def _needed_for_outcome(self) -> set[int]:
         keep = {i for i, r in enumerate(self.rules) if r.effect not in ("oblige", "find")}
@@ -208,13 +272,18 @@ class ProgramBuilder:
         lines = ["def evaluate(k, p):", *self._prologue(slots), *body]
         lines += _collect("obl", g["oblige"], "m")
         lines += _collect("fnd", g["find"], "m")
-        for cond, code, picks in _reasoned_ladder(g):
+        for step, cond, code, picks in _reasoned_ladder(g):
             lines.append(f"    if {cond}:")
             lines += ["    " + line for line in _collect("why", [], "m")]
             for flag, idx in picks:
-                lines.append(f"        if {flag}{idx}: why.append({idx})")
-            lines.append(f"        return {code}, why, obl, fnd")
-        lines.append(f"    return {default}, [], obl, fnd")
+                lines.append(f"        if {flag}{idx}: why.append(P{idx})")
+            if code == NEEDS_REVIEW:
+                lines += self._open_slots(step)
+                lines.append(f"        return {code}, why, obl, fnd, rel, blk")
+            else:
+                lines.append(f"        return {code}, why, obl, fnd, 0, 0")
+        # the default: every rule is F, and no fact can change that (see _open_slots)
+        lines.append(f"    return {default}, [], obl, fnd, 0, 0")
         return "\n".join(lines) + "\n"
 
 
@@ -238,17 +307,18 @@ def _ladder(g: dict[str, list[int]], default: int) -> list[tuple[str, int]]:
     ]
 
 
-def _reasoned_ladder(g: dict[str, list[int]]) -> list[tuple[str, int, list[tuple[str, int]]]]:
+def _reasoned_ladder(g: dict[str, list[int]]) -> list[tuple[int, str, int, list[tuple[str, int]]]]:
     """The ladder with, for each step, which flags pick the reasons (step 5).
 
     needs_review reasons: review rules that are T or U and the rules with U that made it so. On a
     needs_review step every rule of the tested group is known not to be T (an earlier step would
     have fired), so testing ``y`` picks exactly the U ones.
     """
-    out: list[tuple[str, int, list[tuple[str, int]]]] = []
-    for (cond, code), picks in zip(_ladder(g, NOT_APPLICABLE), _reason_picks(g), strict=True):
+    out: list[tuple[int, str, int, list[tuple[str, int]]]] = []
+    steps = zip(_ladder(g, NOT_APPLICABLE), _reason_picks(g), strict=True)
+    for step, ((cond, code), picks) in enumerate(steps):
         if cond != "False":
-            out.append((cond, code, picks))
+            out.append((step, cond, code, picks))
     return out
 
 
@@ -272,13 +342,13 @@ def _reason_picks(g: dict[str, list[int]]) -> list[list[tuple[str, int]]]:
 
 def _collect(name: str, idx: list[int], flag: str) -> list[str]:
     lines = [f"    {name} = []"]
-    lines += [f"    if {flag}{i}: {name}.append({i})" for i in idx]
+    lines += [f"    if {flag}{i}: {name}.append(P{i})" for i in idx]
     return lines
 
 
-def build(source: str, name: str) -> Callable[..., object]:
-    """Compile generated source; the function object is all that is kept."""
-    namespace: dict[str, object] = {}
+def build(source: str, name: str, parts: Sequence[Part] = ()) -> Callable[..., object]:
+    """Compile generated source (``P<i>`` names the i-th rule's part); keep the function only."""
+    namespace: dict[str, object] = {f"P{i}": part for i, part in enumerate(parts)}
     exec(compile(source, f"<brightline:{name}>", "exec"), namespace)  # generated from the model only
     fn = namespace[name]
     assert callable(fn)

@@ -29,6 +29,7 @@ from brightline.rules.model import (
     condition_facts,
 )
 
+_AT_CACHE = 20_000
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -55,8 +56,11 @@ class FactCodec:
 
 
 class KindProgram:
-    def __init__(self, pack: LayeredPack, kind: Kind, days: Sequence[object]) -> None:
+    def __init__(
+        self, pack: LayeredPack, kind: Kind, days: Sequence[object], place: Callable[[object], int]
+    ) -> None:
         self.pack = pack
+        self._place = place
         self.kind = kind
         self.facts = kind.facts
         self.codecs = {
@@ -73,9 +77,34 @@ class KindProgram:
             full if f.default is None else self.codecs[f.name].bits[f.default]
             for f, full in zip(kind.facts, self.full, strict=True)
         ]
+        self.entries: dict[str, tuple[int, dict[object, int], type]] = {
+            name: (c.slot, c.bits, bool if c.is_bool else str) for name, c in self.codecs.items()
+        }
+        self.by_at: dict[object, SegmentProgram] = {}
+        self.questions = [
+            {"fact": f.name, "text": f.question, "options": list(f.values)} for f in kind.facts
+        ]
+        self._slot_lists: dict[int, tuple[int, ...]] = {}
         self.rules = pack.rules_for(kind.name)
         self._by_rules: dict[tuple[str, ...], SegmentProgram] = {}
         self.segments: Lazy[int, SegmentProgram] = Lazy(lambda i: self._segment(days[i]))
+
+    def slots_of(self, mask: int) -> tuple[int, ...]:
+        """The slots whose bits are set in ``mask``, in declaration order (memoised)."""
+        found = self._slot_lists.get(mask)
+        if found is None:
+            found = tuple(i for i in range(len(self.facts)) if mask >> i & 1)
+            self._slot_lists[mask] = found
+        return found
+
+    def segment_at(self, at: object) -> SegmentProgram:
+        """The program for the moment ``at`` (InvalidCase when ``at`` is bad or not covered)."""
+        segment = self.segments[self._place(at)]
+        if len(self.by_at) >= _AT_CACHE:
+            self.by_at.clear()
+        if isinstance(at, str):
+            self.by_at[at] = segment
+        return segment
 
     def _segment(self, day: object) -> SegmentProgram:
         in_force = tuple(r for r in self.rules if r.in_force(day))  # type: ignore[arg-type]
@@ -112,12 +141,16 @@ class SegmentProgram:
         self.kind = kind
         self.rules = rules
         self.default = codegen.OUTCOME_NAMES.index(kind.pack.default_outcome)
-        self.parts = [(r.id, r.cites, r.text) for r in rules]
+        self.parts: list[codegen.Part] = [(r.id, r.cites, r.text) for r in rules]
         self.key = self._choose_key()
         self.evaluators: Lazy[int, Callable[[list[int], list[int]], EvalResult]] = Lazy(
             self._evaluator
         )
         self.outcomes: Lazy[int, OutcomeFn] = Lazy(self._outcome)
+        general = codegen.ProgramBuilder(rules, kind.layout, {})
+        self.prohibited: Callable[[list[int], list[int]], bool] = codegen.build(  # type: ignore[assignment]
+            general.prohibited_source(), "prohibited"
+        )
         self.classes = self._value_classes()
 
     def _fixed(self, bit: int) -> dict[int, int]:
@@ -125,7 +158,7 @@ class SegmentProgram:
 
     def _evaluator(self, bit: int) -> Callable[[list[int], list[int]], EvalResult]:
         builder = codegen.ProgramBuilder(self.rules, self.kind.layout, self._fixed(bit))
-        fn = codegen.build(builder.evaluator_source(self.default), "evaluate")
+        fn = codegen.build(builder.evaluator_source(self.default), "evaluate", self.parts)
         return fn  # type: ignore[return-value]
 
     def _outcome(self, bit: int) -> OutcomeFn:

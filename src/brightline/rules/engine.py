@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from brightline.errors import InvalidCase
-from brightline.rules.codegen import NEEDS_REVIEW, OUTCOME_NAMES
-from brightline.rules.compiler import FactCodec, KindProgram, Lazy, SegmentProgram
+from brightline.rules.codegen import NEEDS_REVIEW, OUTCOME_NAMES, PROHIBITED
+from brightline.rules.compiler import FactCodec, KindProgram, SegmentProgram
 from brightline.rules.conditions import show_values
 from brightline.rules.model import LayeredPack
 from brightline.rules.registry import available_packs, load_pack, resolve_packs_dir
@@ -32,8 +32,20 @@ class PackProgram:
         self.version = pack.version
         self.timeline = Timeline(pack)
         days = self.timeline.days
-        self.kinds: Lazy[str, KindProgram] = Lazy(lambda k: KindProgram(pack, pack.kinds[k], days))
-        self.kind_names = frozenset(pack.kinds)
+        self.kinds = {
+            name: KindProgram(pack, kind, days, self.timeline.segment)
+            for name, kind in pack.kinds.items()
+        }
+
+    def kind_program(self, name: object) -> KindProgram:
+        found = self.kinds.get(name) if isinstance(name, str) else None
+        if found is None:
+            raise InvalidCase(
+                f"kind {name!r} is not a kind of pack {self.name!r} "
+                f"(allowed: {', '.join(sorted(self.kinds))})",
+                field="kind", allowed=sorted(self.kinds), got=name,
+            )
+        return found
 
 
 class Decider:
@@ -81,35 +93,42 @@ def _decide(
     flips: bool,
 ) -> dict[str, Any]:
     """Steps 1-8 of the decision semantics once the pack is known."""
-    if kind_name.__class__ is not str or kind_name not in prog.kind_names:
-        raise InvalidCase(
-            f"kind {kind_name!r} is not a kind of pack {prog.name!r} "
-            f"(allowed: {', '.join(sorted(prog.kind_names))})",
-            field="kind", allowed=sorted(prog.kind_names), got=kind_name,
-        )
-    kind = prog.kinds[kind_name]
-    segment = kind.segments[prog.timeline.segment(at)]
+    kind = prog.kinds.get(kind_name) if kind_name.__class__ is str else None
+    if kind is None:
+        kind = prog.kind_program(kind_name)
+    try:
+        segment = kind.by_at[at]
+    except (KeyError, TypeError):
+        segment = kind.segment_at(at)
     k = kind.base_k.copy()
     p = kind.base_p.copy()
     facts = case.get("facts")
     if facts:
-        _encode(kind, facts, k, p)
+        entries = kind.entries
+        try:
+            for name, value in facts.items():
+                slot, bits, pytype = entries[name]
+                bit = bits[value]
+                if value.__class__ is not pytype:
+                    raise KeyError(name)
+                k[slot] = p[slot] = bit
+        except (KeyError, TypeError, AttributeError):
+            k, p = _encode(kind, facts)
     elif facts is not None and not isinstance(facts, dict):
         raise _not_object(facts)
     key = segment.key
-    code, why, obl, fnd = segment.evaluators[k[key] if key >= 0 else 0](k, p)
-    parts = segment.parts
+    code, why, obl, fnd, rel, blk = segment.evaluators[k[key] if key >= 0 else 0](k, p)
     return {
         "outcome": OUTCOME_NAMES[code],
         "jurisdiction": prog.name,
         "pack_version": prog.version,
         "at": at,
         "kind": kind_name,
-        "reasons": [_part(parts[i]) for i in why],
-        "obligations": [_part(parts[i]) for i in obl],
-        "findings": [_part(parts[i]) for i in fnd],
-        "questions": _questions(kind, segment, k, p) if code == NEEDS_REVIEW else [],
-        "flips": _flips(kind, segment, k, p, code) if flips else [],
+        "reasons": [{"rule": r, "cites": [*c], "text": t} for r, c, t in why] if why else [],
+        "obligations": [{"rule": r, "cites": [*c], "text": t} for r, c, t in obl] if obl else [],
+        "findings": [{"rule": r, "cites": [*c], "text": t} for r, c, t in fnd] if fnd else [],
+        "questions": _questions(kind, segment, k, p, rel, blk) if rel else [],
+        "flips": _flips(kind, segment, k, p, code, rel, blk) if flips else [],
     }
 
 
@@ -164,23 +183,20 @@ def decide_with(pack: LayeredPack, case: dict[str, Any], *, flips: bool = True) 
     return _decide(program_for(pack), case, pack.name, case["kind"], case["at"], flips)
 
 
-def _part(part: tuple[str, tuple[str, ...], str]) -> dict[str, Any]:
-    return {"rule": part[0], "cites": list(part[1]), "text": part[2]}
-
-
 def _not_object(facts: object) -> InvalidCase:
     return InvalidCase(
         f"facts must be an object of fact: value, got {type(facts).__name__}", field="facts"
     )
 
 
-def _encode(kind: KindProgram, facts: object, k: list[int], p: list[int]) -> None:
-    """Write each given fact's bit into k and p; InvalidCase for unknown facts or bad values."""
-    if facts.__class__ is not dict and not isinstance(facts, Mapping):
+def _encode(kind: KindProgram, facts: object) -> tuple[list[int], list[int]]:
+    """The slow path of encoding: k and p for the facts, or the InvalidCase that names the fault."""
+    if not isinstance(facts, Mapping):
         raise _not_object(facts)
-    codecs = kind.codecs
+    k = kind.base_k.copy()
+    p = kind.base_p.copy()
     for name, value in facts.items():
-        codec = codecs.get(name)
+        codec = kind.codecs.get(name) if isinstance(name, str) else None
         if codec is None:
             raise _unknown_fact(kind, name)
         if value is None:
@@ -189,9 +205,10 @@ def _encode(kind: KindProgram, facts: object, k: list[int], p: list[int]) -> Non
             bit = codec.bits.get(value)
         except TypeError:
             bit = None
-        if bit is None or (codec.is_bool and value.__class__ is not bool):
+        if bit is None or value.__class__ is not (bool if codec.is_bool else str):
             raise _bad_value(codec, value)
         k[codec.slot] = p[codec.slot] = bit
+    return k, p
 
 
 def _unknown_fact(kind: KindProgram, name: object) -> InvalidCase:
@@ -223,43 +240,85 @@ def _probe(segment: SegmentProgram, k: list[int], p: list[int], slot: int, bit: 
     old_k, old_p = k[slot], p[slot]
     k[slot] = p[slot] = bit
     key = segment.key
-    try:
-        return segment.outcomes[k[key] if key >= 0 else 0](k, p)
-    finally:
-        k[slot], p[slot] = old_k, old_p
+    outcome = segment.outcomes[k[key] if key >= 0 else 0](k, p)
+    k[slot], p[slot] = old_k, old_p
+    return outcome
+
+
+def _settle(
+    segment: SegmentProgram, k: list[int], p: list[int], slot: int, bit: int, blk: int
+) -> int:
+    """The outcome of a needs_review case once the unknown fact ``slot`` gets the value ``bit``.
+
+    By monotonicity it is prohibited if a prohibit rule becomes T, else it stays needs_review
+    unless every rule keeping it there depends on this fact (``blk``): only then probe fully.
+    """
+    if slot == segment.key:  # its specialised programs are small: probe fully
+        return _probe(segment, k, p, slot, bit)
+    k[slot] = p[slot] = bit
+    hit = segment.prohibited(k, p)
+    k[slot], p[slot] = 0, segment.kind.full[slot]
+    if hit:
+        return PROHIBITED
+    if not blk >> slot & 1:
+        return NEEDS_REVIEW
+    return _probe(segment, k, p, slot, bit)
 
 
 def _questions(
-    kind: KindProgram, segment: SegmentProgram, k: list[int], p: list[int]
+    kind: KindProgram, segment: SegmentProgram, k: list[int], p: list[int], rel: int, blk: int
 ) -> list[dict[str, Any]]:
+    """Step 7: unknown facts (among ``rel``, those U rules depend on) that can settle the case."""
     out = []
-    for slot, classes in enumerate(segment.classes):
-        if k[slot] or not classes:
+    classes = segment.classes
+    prohibited = segment.prohibited
+    full = kind.full
+    for slot in kind.slots_of(rel):
+        if k[slot]:
             continue
-        if any(_probe(segment, k, p, slot, bit) != NEEDS_REVIEW for bit, _, _ in classes):
-            fact = kind.facts[slot]
-            out.append({"fact": fact.name, "text": fact.question, "options": list(fact.values)})
+        # k = every bit, p = none: each comparison on this fact takes its most favourable value,
+        # so False here means no single value can make a prohibit rule T.
+        k[slot], p[slot] = full[slot], 0
+        could = prohibited(k, p)
+        k[slot], p[slot] = 0, full[slot]
+        if not could and not blk >> slot & 1:
+            continue
+        for bit, _, _ in classes[slot]:
+            if _settle(segment, k, p, slot, bit, blk) != NEEDS_REVIEW:
+                q = kind.questions[slot]
+                out.append({"fact": q["fact"], "text": q["text"], "options": [*q["options"]]})
+                break
     return out
 
 
 def _flips(
-    kind: KindProgram, segment: SegmentProgram, k: list[int], p: list[int], code: int
+    kind: KindProgram,
+    segment: SegmentProgram,
+    k: list[int],
+    p: list[int],
+    code: int,
+    rel: int,
+    blk: int,
 ) -> list[dict[str, Any]]:
+    """Step 8: known facts to another value; unknown facts only among ``rel`` (monotonicity)."""
     out: list[dict[str, Any]] = []
     for slot, classes in enumerate(segment.classes):
-        if not classes:
-            continue
         current = k[slot]
+        if not classes or not (current or rel >> slot & 1):
+            continue
         changed: list[tuple[object, int]] = []
         for bit, mask, values in classes:
             if current & mask:
                 continue
-            outcome = _probe(segment, k, p, slot, bit)
+            if current:
+                outcome = _probe(segment, k, p, slot, bit)
+            else:
+                outcome = _settle(segment, k, p, slot, bit, blk)
             if outcome != code:
                 changed += [(v, outcome) for v in values]
         if changed:
-            name = kind.facts[slot].name
-            order = kind.facts[slot].values
-            changed.sort(key=lambda vo: order.index(vo[0]))
-            out += [{"fact": name, "value": v, "outcome": OUTCOME_NAMES[o]} for v, o in changed]
+            fact = kind.facts[slot]
+            if len(changed) > 1:
+                changed.sort(key=lambda vo: fact.values.index(vo[0]))
+            out += [{"fact": fact.name, "value": v, "outcome": OUTCOME_NAMES[o]} for v, o in changed]
     return out
