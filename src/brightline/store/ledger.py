@@ -44,7 +44,7 @@ from brightline.errors import (
     StoreError,
     VerificationError,
 )
-from brightline.ledger.checkpoint import Checkpoint, NoteSigner, NoteVerifier, open_checkpoint
+from brightline.ledger.checkpoint import Checkpoint, NoteSigner, open_checkpoint
 from brightline.ledger.merkle import (
     EMPTY_ROOT,
     CompactRange,
@@ -223,22 +223,8 @@ def load_signer(origin: str) -> NoteSigner:
         return NoteSigner.from_skey(skey.strip())
     path = data_dir() / SIGNING_KEY_FILE
     if not path.exists():
-        _create_key_file(path, _new_skey(origin))
+        _create_key_file(path, NoteSigner.generate(origin).skey)
     return NoteSigner.from_skey(path.read_text(encoding="ascii").strip())
-
-
-def _new_skey(origin: str) -> str:
-    """A fresh private key whose text form reads back through the key parsers (a guard: the
-    parsers of brightline.ledger.checkpoint split on '+', which base64 may also contain)."""
-    for _ in range(1000):
-        signer = NoteSigner.generate(origin)
-        try:
-            NoteSigner.from_skey(signer.skey)
-            NoteVerifier(signer.vkey)
-        except VerificationError:
-            continue
-        return signer.skey
-    raise LedgerError("could not create a ledger signing key that reads back")
 
 
 def _create_key_file(path: Path, skey: str) -> None:
