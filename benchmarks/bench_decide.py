@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import random
 import statistics
 import sys
@@ -195,6 +196,8 @@ def main() -> int:
     cases = generate(args.cases, args.seed)
     print(f"generated {len(cases):,} distinct cases in {time.perf_counter() - started:.1f} s")
     print(f"timer overhead (perf_counter_ns pair): {clock_overhead():.3f} us, not subtracted")
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} CPUs, load average {load:.2f} (a busy machine inflates p99)")
     res = bench_brightline(cases)
     print("targets: flips=False median <= 3 us, p99 <= 20 us; flips=True median <= 50 us")
     plain, flips = res["flips=False"], res["flips=True"]
