@@ -220,7 +220,7 @@ class ProgramBuilder:
             if rule.effect == "prohibit" and self.conds[i] is not False
         ]
         slots: set[int] = set()
-        for i, cond in enumerate(self.conds):
+        for cond in self.conds:
             slots |= slots_used(cond, self.layout)
         lines += self._prologue(slots)
         lines += [f"    if {test}: return True" for test in tests]
