@@ -13,6 +13,7 @@ from brightline.service.demo import DEMO_ACCOUNTS, demo_password
 from test_service_support import SUPERVISOR
 
 service = support.service
+sqlite_service = support.sqlite_service
 
 
 @pytest.fixture
@@ -70,3 +71,25 @@ def test_public_stats_count_and_carry_no_names(service: Service, no_roster: None
     for index in range(service.ledger.size()):
         public = json.dumps(service.ledger_entry(index))
         assert "officer2" not in public and "example.org" not in public
+
+
+def test_demo_seeding_imports_the_roster_when_its_folder_exists(
+    sqlite_service: Service, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import brightline.service.officers as officers
+
+    folder = tmp_path / "cpd-roster"
+    folder.mkdir()
+    calls: list[tuple[Service, Path]] = []
+
+    def fake_import(svc: Service, roster_dir: Path) -> dict[str, int]:
+        calls.append((svc, roster_dir))
+        return {"officers": 3}
+
+    monkeypatch.setattr(officers, "import_roster_if_empty", fake_import)
+    monkeypatch.setenv("BRIGHTLINE_ROSTER_DIR", str(folder))
+    assert sqlite_service.seed_demo()["roster"] == {"officers": 3}
+    assert calls == [(sqlite_service, folder)]
+    monkeypatch.setenv("BRIGHTLINE_ROSTER_DIR", str(tmp_path / "missing"))
+    assert sqlite_service.seed_demo()["roster"] is None
+    assert len(calls) == 1
