@@ -21,11 +21,12 @@ def parse_iso_date(text: str) -> date | None:
     text = text.strip()
     if not text:
         return None
-    match = _ISO.match(text)
-    if not match:
+    if not _ISO.match(text):
         raise ValueError(f"{text!r} is not a date of the form YYYY-MM-DD")
-    year, month, day = (int(g) for g in match.groups())
-    return _checked_date(year, month, day, text)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a calendar date") from None
 
 
 def century_for(two_digits: int, *, latest_year: int, born: int | None = None) -> int:

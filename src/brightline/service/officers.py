@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from brightline.errors import AuthError, Forbidden, InvalidRequest, NotFound
@@ -308,16 +308,19 @@ def _link(conn: Connection) -> int:
     roster = [keys[r.id] for r in rows if r.source.startswith(f"{ROSTER}:")]
     links = link_profiles(profiles, roster)
     current = {str(r.id): r.same_as for r in rows}
-    changed = 0
-    for profile, (target, basis) in links.items():
-        if current[profile] != int(target):
-            conn.execute(
-                update(o)
-                .where(o.c.id == int(profile))
-                .values(same_as=int(target), link_basis=basis)
-            )
-            changed += 1
-    return changed
+    changes = [
+        {"pid": int(profile), "target": int(target), "basis": basis}
+        for profile, (target, basis) in links.items()
+        if current[profile] != int(target)
+    ]
+    if changes:
+        statement = (
+            update(o)
+            .where(o.c.id == bindparam("pid"))
+            .values(same_as=bindparam("target"), link_basis=bindparam("basis"))
+        )
+        conn.execute(statement, changes)
+    return len(changes)
 
 
 def import_roster_if_empty(service: Service, roster_dir: Path | str) -> dict[str, Any]:

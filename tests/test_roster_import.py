@@ -1,0 +1,191 @@
+"""The real CPD roster in the store: counts after import, a second import changing nothing,
+recycled stars returning every holder, name search, and public views without demographics.
+
+The full import (about 170,000 rows) runs once, on SQLite; the storage tests that run on both
+SQLite and PostgreSQL import a real-data subset (see ``test_officers_store.py``).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from brightline.service import Service
+from brightline.service.officers import find_officers, import_roster, roster_summary
+from brightline.store.tables_roster import (
+    roster_officers,
+    roster_stars,
+    roster_unit_history,
+    roster_units,
+)
+from test_roster_support import ROSTER_FILE
+
+DEMOGRAPHIC = {"race", "gender", "sex", "birth_year", "current_age", "age"}
+PUBLIC_FIELDS = {
+    "id",
+    "name",
+    "first_name",
+    "last_name",
+    "stars",
+    "current_star",
+    "rank",
+    "unit",
+    "unit_description",
+    "active",
+    "appointed_year",
+    "sources",
+}
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, dict[str, Any]]]:
+    from test_roster_support import write_csv  # noqa: F401  (keeps the helper importable)
+
+    shared = Path(__file__).resolve().parents[1].parent / "shared"
+    url = f"sqlite:///{tmp_path_factory.mktemp('roster') / 'brightline.db'}"
+    service = Service.open(url)
+    report = import_roster(service.engine, [shared / "data" / "cpd-roster"])
+    yield service, report
+    service.close()
+
+
+def _counts(service: Service) -> dict[str, int]:
+    tables = (roster_officers, roster_stars, roster_unit_history, roster_units)
+    with service.reading() as conn:
+        found = {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in tables
+        }
+        found["links"] = conn.execute(
+            select(func.count())
+            .select_from(roster_officers)
+            .where(roster_officers.c.same_as.isnot(None))
+        ).scalar_one()
+    return found
+
+
+def test_counts_after_import(full: tuple[Service, dict[str, Any]]) -> None:
+    service, report = full
+    by_kind = {f["kind"]: f for f in report["files"]}
+    assert by_kind["roster"]["rows_read"] == by_kind["roster"]["imported"] == 12_418
+    assert by_kind["profiles"]["imported"] == 37_545
+    assert by_kind["unit_history"]["imported"] == 119_041
+    assert by_kind["unit_reference"]["rejections"]["former_name"]["count"] == 14
+    counts = _counts(service)
+    assert counts["roster_officers"] == 12_418 + 37_545
+    # 18,134 star cells in the roster's star1..star7 and 30,242 current stars in the profiles
+    assert counts["roster_stars"] == 18_134 + 30_242
+    assert counts["roster_unit_history"] == 119_041
+    assert counts["links"] == report["linked"] > 12_000
+    summary = roster_summary(service)
+    assert summary["officers"] == counts["roster_officers"] - counts["links"]
+
+
+def test_a_second_import_changes_nothing(full: tuple[Service, dict[str, Any]]) -> None:
+    service, _ = full
+    before = _counts(service)
+    shared = Path(__file__).resolve().parents[1].parent / "shared"
+    again = import_roster(service.engine, [shared / "data" / "cpd-roster"])
+    assert again["totals"]["imported"] == 0 and again["linked"] == 0
+    assert (
+        again["totals"]["unchanged"] == again["totals"]["rows_read"] - again["totals"]["rejected"]
+    )
+    assert _counts(service) == before
+
+
+def _active_star1_holders(shared: Path) -> dict[int, set[tuple[str, str]]]:
+    holders: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    with gzip.open(shared / "data" / "cpd-roster" / ROSTER_FILE, "rt", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["status"] == "Y" and row["star1"]:
+                holders[int(float(row["star1"]))].add((row["first_name"], row["last_name"]))
+    return {star: names for star, names in holders.items() if len(names) > 1}
+
+
+def test_recycled_stars_return_every_holder(
+    full: tuple[Service, dict[str, Any]], shared_dir: Path
+) -> None:
+    service, _ = full
+    shared = _active_star1_holders(shared_dir)
+    assert len(shared) >= 1_300  # the README counts 1,314 star1 values held by 2+ active officers
+    for star, names in shared.items():
+        found = find_officers(service, star=star, limit=200)
+        assert names <= {(p["first_name"], p["last_name"]) for p in found["results"]}, star
+
+
+def test_star_13001_lists_the_lieutenant_and_the_officer(
+    full: tuple[Service, dict[str, Any]],
+) -> None:
+    service, _ = full
+    found = find_officers(service, star="13001")
+    people = {(p["last_name"], p["rank"], p["appointed_year"]) for p in found["results"]}
+    assert ("AARON", "LIEUTENANT OF POLICE", 2005) in people
+    assert any(rank == "POLICE OFFICER" and year == 2017 for _, rank, year in people)
+    assert found["count"] == len(found["results"]) >= 2
+    lieutenant = next(p for p in found["results"] if p["last_name"] == "AARON")
+    assert 13001 in lieutenant["stars"] and lieutenant["star_is_current"] is False
+
+
+@pytest.mark.parametrize(
+    ("typed", "tier", "expected_last"),
+    [
+        ("Mchugh", "exact", "MC HUGH"),
+        ("mc hugh", "exact", "MC HUGH"),
+        ("MCHUGH", "exact", "MCHUGH"),
+        ("Smith, John", "exact", "SMITH"),
+        ("john smith", "exact", "SMITH"),
+        ("Wiliamson", "close", "WILLIAMSON"),
+        ("Rodriguezz", "close", "RODRIGUEZ"),
+        ("Jefery Aaron", "close", "AARON"),
+        ("Kowalsk", "prefix", "KOWALSKI"),
+    ],
+)
+def test_name_search_examples(
+    full: tuple[Service, dict[str, Any]], typed: str, tier: str, expected_last: str
+) -> None:
+    service, _ = full
+    found = find_officers(service, name=typed, limit=200)
+    assert found["name_match"] == tier
+    assert expected_last in {p["last_name"] for p in found["results"]}
+
+
+def test_name_and_unit_narrow_each_other(full: tuple[Service, dict[str, Any]]) -> None:
+    service, _ = full
+    in_unit = find_officers(service, unit=16, limit=200)
+    assert in_unit["count"] > 200 and all(p["unit"] == 16 for p in in_unit["results"])
+    actives = [p["active"] for p in in_unit["results"]]
+    assert actives == sorted(actives, reverse=True)  # active officers first
+    both = find_officers(service, name="Aaron", unit=16)
+    assert [p["name"] for p in both["results"]] == ["JEFFERY M AARON"]
+
+
+def test_no_match_explains_what_it_can_mean(full: tuple[Service, dict[str, Any]]) -> None:
+    service, _ = full
+    found = find_officers(service, name="Zzyzx Qqq")
+    assert found["count"] == 0 and found["results"] == []
+    text = " ".join(found["help"]["what_it_can_mean"] + found["help"]["how_to_tell"])
+    assert "federal agent" in text and "recent hire" in text and "ICE" in text
+    assert found["help"]["report"]["href"] == "/report"
+
+
+def test_public_views_carry_no_demographic_field(full: tuple[Service, dict[str, Any]]) -> None:
+    service, _ = full
+    for query in ({"star": 13001}, {"name": "Aaron"}, {"unit": 44}):
+        for person in find_officers(service, **query)["results"]:
+            assert set(person) - {"star_is_current"} == PUBLIC_FIELDS
+            assert not DEMOGRAPHIC & set(person)
+    stored = {c["name"] for c in inspect(service.engine).get_columns("roster_officers")}
+    assert not DEMOGRAPHIC & stored  # not even kept
+
+
+def test_status_comes_from_the_newest_source(full: tuple[Service, dict[str, Any]]) -> None:
+    service, _ = full
+    found = find_officers(service, unit=16, limit=200, offset=0)
+    sources = Counter(len(p["sources"]) for p in found["results"])
+    assert sources[2] > 0  # roster rows shown with their linked profile, once
