@@ -23,6 +23,7 @@ from brightline.rules.model import (
     Condition,
     Fact,
     Kind,
+    Known,
     LayeredPack,
     Not,
     Rule,
@@ -136,6 +137,19 @@ def _cmps(cond: Condition) -> list[Cmp]:
     return []
 
 
+def _known_facts(cond: Condition) -> set[str]:
+    if isinstance(cond, Known):
+        return {cond.fact}
+    if isinstance(cond, Not):
+        return _known_facts(cond.item)
+    if isinstance(cond, All | Any):
+        out: set[str] = set()
+        for item in cond.items:
+            out |= _known_facts(item)
+        return out
+    return set()
+
+
 class SegmentProgram:
     def __init__(self, kind: KindProgram, rules: tuple[Rule, ...]) -> None:
         self.kind = kind
@@ -152,6 +166,7 @@ class SegmentProgram:
             general.prohibited_source(), "prohibited"
         )
         self.classes = self._value_classes()
+        self.nonmono = self._known_slots()
 
     def _fixed(self, bit: int) -> dict[int, int]:
         return {} if bit == 0 or self.key < 0 else {self.key: bit}
@@ -190,6 +205,14 @@ class SegmentProgram:
             ):
                 return True
         return False
+
+    def _known_slots(self) -> int:
+        """Slots tested by ``known``: refining them can turn F into T, so never prune them."""
+        mask = 0
+        for rule in self.rules:
+            for name in _known_facts(rule.condition):
+                mask |= 1 << self.kind.layout.index[name]
+        return mask
 
     def _value_classes(self) -> list[tuple[tuple[int, int, tuple[object, ...]], ...]]:
         """Per slot: (representative bit, mask, values) of the value groups no rule tells apart;

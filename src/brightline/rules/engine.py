@@ -127,7 +127,7 @@ def _decide(
         "reasons": [{"rule": r, "cites": [*c], "text": t} for r, c, t in why] if why else [],
         "obligations": [{"rule": r, "cites": [*c], "text": t} for r, c, t in obl] if obl else [],
         "findings": [{"rule": r, "cites": [*c], "text": t} for r, c, t in fnd] if fnd else [],
-        "questions": _questions(kind, segment, k, p, rel, blk) if rel else [],
+        "questions": _questions(kind, segment, k, p, rel, blk) if code == NEEDS_REVIEW else [],
         "flips": _flips(kind, segment, k, p, code, rel, blk) if flips else [],
     }
 
@@ -260,7 +260,7 @@ def _settle(
     k[slot], p[slot] = 0, segment.kind.full[slot]
     if hit:
         return PROHIBITED
-    if not blk >> slot & 1:
+    if not (blk | segment.nonmono) >> slot & 1:
         return NEEDS_REVIEW
     return _probe(segment, k, p, slot, bit)
 
@@ -273,7 +273,8 @@ def _questions(
     classes = segment.classes
     prohibited = segment.prohibited
     full = kind.full
-    for slot in kind.slots_of(rel):
+    blk |= segment.nonmono
+    for slot in kind.slots_of(rel | segment.nonmono):
         if k[slot]:
             continue
         # k = every bit, p = none: each comparison on this fact takes its most favourable value,
@@ -302,6 +303,7 @@ def _flips(
 ) -> list[dict[str, Any]]:
     """Step 8: known facts to another value; unknown facts only among ``rel`` (monotonicity)."""
     out: list[dict[str, Any]] = []
+    rel |= segment.nonmono
     for slot, classes in enumerate(segment.classes):
         current = k[slot]
         if not classes or not (current or rel >> slot & 1):
@@ -310,7 +312,7 @@ def _flips(
         for bit, mask, values in classes:
             if current & mask:
                 continue
-            if current:
+            if current or code != NEEDS_REVIEW:
                 outcome = _probe(segment, k, p, slot, bit)
             else:
                 outcome = _settle(segment, k, p, slot, bit, blk)
