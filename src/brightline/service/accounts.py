@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from brightline.errors import AuthError, InvalidRequest, NotFound
 from brightline.service.actors import ACCOUNT_ROLES, Actor, require
@@ -72,11 +73,14 @@ def add_user(
         "active": True,
         "created_at": iso(utc_now()),
     }
-    with service.writing() as conn:
-        taken = conn.execute(select(users.c.id).where(users.c.username == username)).first()
-        if taken is not None:
-            raise InvalidRequest(f"username {username!r} is already taken", field="username")
-        conn.execute(users.insert().values(**row))
+    taken = InvalidRequest(f"username {username!r} is already taken", field="username")
+    try:
+        with service.writing() as conn:
+            if conn.execute(select(users.c.id).where(users.c.username == username)).first():
+                raise taken
+            conn.execute(users.insert().values(**row))
+    except IntegrityError:  # another process took the name between the check and the insert
+        raise taken from None
     return {"username": username, "role": role, "created_at": row["created_at"]}
 
 
