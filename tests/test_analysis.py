@@ -63,9 +63,11 @@ def test_planted_conflict_is_found_with_an_example_and_exact_count() -> None:
 def test_planted_dead_rule_is_found_and_live_rules_are_not() -> None:
     report = A.check_pack(fixture("clash"))
     dead = report["kinds"]["visit"]["dead_rules"]
-    assert [d["rule"] for d in dead] == ["clash/never"]
-    assert "applies (T) in no case" in dead[0]["why"]
-    assert report["dead_rules"] == 1
+    assert {d["rule"]: d["why"] for d in dead} == {
+        "clash/never": "applies (T) in no case on any day it is in force",
+        "clash/repealed-before-coverage": "in force on no day the pack covers",
+    }
+    assert report["dead_rules"] == 2
 
 
 def test_a_clean_layered_pack_passes() -> None:
@@ -161,7 +163,7 @@ def test_cli_check_exits_1_on_planted_faults(capsys: pytest.CaptureFixture[str])
     assert code == 1
     assert "clash/no-red vs clash/escorted-ok: 1 cases" in out
     assert "clash/never: applies (T) in no case" in out
-    assert "covered 12 cases in" in out and "FAILED: 1 conflicts, 1 dead rules" in out
+    assert "covered 12 cases in" in out and "FAILED: 1 conflicts, 2 dead rules" in out
 
 
 def test_cli_check_json_and_clean_exit(capsys: pytest.CaptureFixture[str]) -> None:
