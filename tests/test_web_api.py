@@ -6,11 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_web_support import DETAINER_CASE, OPEN_CASE, REPORT, Web, make_web, web  # noqa: F401
 
+import test_web_support as support
 from brightline.ledger.checkpoint import open_checkpoint
 from brightline.ledger.merkle import verify_consistency, verify_inclusion
 from brightline.web.security import RateLimiter
+from test_web_support import DETAINER_CASE, OPEN_CASE, REPORT, Web, make_web
+
+web = support.web
+sqlite_web = support.sqlite_web
 
 
 def _verify_receipt(web: Web, receipt: dict) -> None:
@@ -53,14 +57,24 @@ def test_one_account_cannot_read_anothers_decision(web: Web) -> None:
     assert listed["items"] == [] and listed["total"] == 0
 
 
-def test_anonymous_and_wrong_roles_cannot_screen_or_review(web: Web) -> None:
-    assert web.client.post("/api/v1/decisions", json=DETAINER_CASE).status_code == 401
-    auditor = web.client.post("/api/v1/decisions", json=DETAINER_CASE, headers=web.auth("auditor"))
+def test_anonymous_and_wrong_roles_cannot_screen_or_review(sqlite_web: Web) -> None:
+    assert sqlite_web.client.post("/api/v1/decisions", json=DETAINER_CASE).status_code == 401
+    auditor = sqlite_web.client.post(
+        "/api/v1/decisions", json=DETAINER_CASE, headers=sqlite_web.auth("auditor")
+    )
     assert auditor.status_code == 403
-    assert web.client.get("/api/v1/reviews").status_code == 401
-    assert web.client.get("/api/v1/reviews", headers=web.auth("officer")).status_code == 403
+    assert sqlite_web.client.get("/api/v1/reviews").status_code == 401
+    assert (
+        sqlite_web.client.get("/api/v1/reviews", headers=sqlite_web.auth("officer")).status_code
+        == 403
+    )
     bad_token = {"Authorization": "Bearer not-a-token"}
-    assert web.client.post("/api/v1/decisions", json=DETAINER_CASE, headers=bad_token).status_code == 401
+    assert (
+        sqlite_web.client.post(
+            "/api/v1/decisions", json=DETAINER_CASE, headers=bad_token
+        ).status_code
+        == 401
+    )
 
 
 def test_follow_up_and_review_flow(web: Web) -> None:
@@ -137,33 +151,42 @@ def test_consistency_proof_between_two_checkpoints_verifies(web: Web) -> None:
     assert 400 <= backwards.status_code < 500
 
 
-def test_token_exchange(web: Web) -> None:
-    good = web.client.post(
+def test_token_exchange(sqlite_web: Web) -> None:
+    sqlite_web.account("officer")
+    good = sqlite_web.client.post(
         "/api/v1/tokens", json={"username": "officer1", "password": "a long enough password 1"}
     )
     assert good.status_code == 201
-    me = web.client.get("/api/v1/me", headers={"Authorization": f"Bearer {good.json()['token']}"})
+    me = sqlite_web.client.get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {good.json()['token']}"}
+    )
     assert me.json() == {"username": "officer1", "role": "officer"}
-    bad = web.client.post("/api/v1/tokens", json={"username": "officer1", "password": "wrong one!"})
+    bad = sqlite_web.client.post(
+        "/api/v1/tokens", json={"username": "officer1", "password": "wrong one!"}
+    )
     assert bad.status_code == 401 and bad.json()["error"]["code"] == "unauthorized"
 
 
-def test_bad_bodies_get_4xx_never_5xx(web: Web) -> None:
-    h = {**web.auth("officer"), "content-type": "application/json"}
+def test_bad_bodies_get_4xx_never_5xx(sqlite_web: Web) -> None:
+    h = {**sqlite_web.auth("officer"), "content-type": "application/json"}
     cases = [
-        web.client.post("/api/v1/decisions", content=b"{not json", headers=h),
-        web.client.post("/api/v1/decisions", content=b"[1, 2]", headers=h),
-        web.client.post("/api/v1/decisions", content=b'{"kind": 3}', headers=h),
-        web.client.post("/api/v1/decisions", content=b"x" * 70_000, headers=h),
-        web.client.post(
+        sqlite_web.client.post("/api/v1/decisions", content=b"{not json", headers=h),
+        sqlite_web.client.post("/api/v1/decisions", content=b"[1, 2]", headers=h),
+        sqlite_web.client.post("/api/v1/decisions", content=b'{"kind": 3}', headers=h),
+        sqlite_web.client.post("/api/v1/decisions", content=b"x" * 70_000, headers=h),
+        sqlite_web.client.post(
             "/api/v1/decisions",
             content=b"{}",
-            headers={**web.auth("officer"), "content-type": "text/plain"},
+            headers={**sqlite_web.auth("officer"), "content-type": "text/plain"},
         ),
-        web.client.post("/api/v1/reports", json={"category": "nonsense", "description": "x"}),
-        web.client.post("/api/v1/reports", json={**REPORT, "description": "y" * 5000}),
-        web.client.get("/api/v1/ledger/proof/inclusion", params={"index": "abc"}),
-        web.client.get("/api/v1/decisions", params={"limit": 0}, headers=web.auth("officer")),
+        sqlite_web.client.post(
+            "/api/v1/reports", json={"category": "nonsense", "description": "x"}
+        ),
+        sqlite_web.client.post("/api/v1/reports", json={**REPORT, "description": "y" * 5000}),
+        sqlite_web.client.get("/api/v1/ledger/proof/inclusion", params={"index": "abc"}),
+        sqlite_web.client.get(
+            "/api/v1/decisions", params={"limit": 0}, headers=sqlite_web.auth("officer")
+        ),
     ]
     for reply in cases:
         assert 400 <= reply.status_code < 500, (reply.status_code, reply.text)
@@ -171,8 +194,11 @@ def test_bad_bodies_get_4xx_never_5xx(web: Web) -> None:
         assert set(reply.json()["error"]) == {"code", "message", "details"}
 
 
-def test_exact_error_bodies(web: Web, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_exact_error_bodies(
+    sqlite_web: Web, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """One request for each refusal status, with the exact JSON body it must return."""
+    web = sqlite_web
     c = web.client
     assert c.post("/api/v1/decisions", json=DETAINER_CASE).json() == {
         "error": {
@@ -253,8 +279,8 @@ def test_exact_error_bodies(web: Web, tmp_path: Path, monkeypatch: pytest.Monkey
         limited.service.close()
 
 
-def test_openapi_lists_the_contract_endpoints(web: Web) -> None:
-    spec = web.client.get("/api/v1/openapi.json").json()
+def test_openapi_lists_the_contract_endpoints(sqlite_web: Web) -> None:
+    spec = sqlite_web.client.get("/api/v1/openapi.json").json()
     for path in (
         "/api/v1/decisions",
         "/api/v1/decisions/{decision_id}",

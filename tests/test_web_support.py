@@ -19,7 +19,6 @@ from brightline.service import Service
 from brightline.web import create_app
 from brightline.web.security import RateLimiter
 
-ROLES = ("officer", "supervisor", "auditor", "admin")
 PASSWORD = "a long enough password 1"
 
 DETAINER_CASE: dict[str, Any] = {
@@ -52,15 +51,27 @@ class Web:
     client: TestClient
     tokens: dict[str, str] = field(default_factory=dict)
 
-    def auth(self, role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}"}
+    def account(self, name: str) -> str:
+        """The username of the test account ``name`` (a role, or ``officer2``), created on first
+        use (password hashing is slow on purpose, so only the accounts a test needs are made)."""
+        username = name if name[-1].isdigit() else f"{name}1"
+        if name not in self.tokens:
+            role = name.rstrip("0123456789")
+            self.service.add_user(username, PASSWORD, role)
+            self.tokens[name] = self.service.issue_token(self.service.get_user(username), "test")
+        return username
+
+    def auth(self, name: str) -> dict[str, str]:
+        self.account(name)
+        return {"Authorization": f"Bearer {self.tokens[name]}"}
 
     def login(self, role: str) -> TestClient:
         """Sign the client's browser session in as the account of ``role``."""
+        username = self.account(role)
         csrf = csrf_of(self.client.get("/login").text)
         reply = self.client.post(
             "/login",
-            data={"username": f"{role}1", "password": PASSWORD, "csrf_token": csrf, "next": "/"},
+            data={"username": username, "password": PASSWORD, "csrf_token": csrf, "next": "/"},
             follow_redirects=False,
         )
         assert reply.status_code == 303, reply.text
@@ -79,13 +90,7 @@ def make_web(url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch, **app_ar
     service = Service.open(url)
     app_args.setdefault("report_limiter", RateLimiter(limit=1000, window=60.0))
     app = create_app(service, secret="test-secret", **app_args)
-    web = Web(service, TestClient(app, raise_server_exceptions=False))
-    for role in ROLES:
-        service.add_user(f"{role}1", PASSWORD, role)
-        web.tokens[role] = service.issue_token(service.get_user(f"{role}1"), "test")
-    service.add_user("officer2", PASSWORD, "officer")
-    web.tokens["officer2"] = service.issue_token(service.get_user("officer2"), "test")
-    return web
+    return Web(service, TestClient(app, raise_server_exceptions=False))
 
 
 @pytest.fixture
