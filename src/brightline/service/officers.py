@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from brightline.errors import AuthError, Forbidden, InvalidRequest, NotFound
@@ -710,7 +710,7 @@ def inspection_failures(
     query = (
         select(i, o.c.first_name, o.c.middle_initial, o.c.last_name, o.c.suffix)
         .join(o, o.c.id == i.c.officer_id)
-        .where(and_(*where))
+        .where(*where)
         .order_by(i.c.unit, i.c.watch, i.c.inspected_at.desc(), i.c.id)
         .limit(limit)
     )
@@ -790,7 +790,7 @@ def compliance_by_unit(
     """Inspections per unit and month: inspected, compliant, failed and the compliance rate."""
     _require(actor, READ_COMPLIANCE, "read roll-call compliance")
     i = roster_inspections
-    query = select(i.c.unit, i.c.inspected_on, i.c.compliant).where(and_(*_period(i, since, until)))
+    query = select(i.c.unit, i.c.inspected_on, i.c.compliant).where(*_period(i, since, until))
     counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     with service.reading() as conn:
         for unit, day, compliant in conn.execute(query):
