@@ -11,7 +11,10 @@ from sqlalchemy import Table
 from brightline.store import make_engine, migrate, tables_app
 from brightline.store.tables import metadata
 
-APP_TABLES = {t.name for t in tables_app.metadata.sorted_tables if hasattr(tables_app, t.name)}
+APP_TABLES = {
+    t.name
+    for t in (*tables_app.INDEX_TABLES, tables_app.users, tables_app.api_tokens, tables_app.app_state)
+}
 
 
 def _tables_named(diff: Any) -> set[str]:
