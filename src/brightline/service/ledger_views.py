@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from brightline.errors import NotFound
+from brightline.errors import InvalidRequest, NotFound
 from brightline.service import entries
 from brightline.service.validation import integer
 
@@ -32,16 +32,28 @@ def _index(service: Service, field: str, value: Any, *, upper: int) -> int:
 
 def inclusion_proof(service: Service, index: Any, size: Any = None) -> dict[str, Any]:
     current = service.ledger.size()
+    index = _index(service, "index", index, upper=current)
     if size is not None:
         size = _index(service, "size", size, upper=current + 1)
-    index = _index(service, "index", index, upper=size if size is not None else current)
+        if index >= size:
+            raise InvalidRequest(
+                f"entry {index} is not in the tree of size {size}: use a size of at least "
+                f"{index + 1} (up to {current})",
+                field="size",
+                minimum=index + 1,
+                maximum=current,
+            )
     return service.ledger.inclusion_proof(index, size)
 
 
 def consistency_proof(service: Service, size1: Any, size2: Any) -> dict[str, Any]:
     current = service.ledger.size()
+    size1 = _index(service, "size1", size1, upper=current + 1)
     size2 = _index(service, "size2", size2, upper=current + 1)
-    size1 = _index(service, "size1", size1, upper=size2 + 1)
+    if size1 > size2:
+        raise InvalidRequest(
+            f"size1 ({size1}) must not exceed size2 ({size2})", field="size1", maximum=size2
+        )
     return service.ledger.consistency_proof(size1, size2)
 
 
