@@ -86,4 +86,8 @@ class Vocabulary:
         shared: Counter[int] = Counter()
         for gram in grams:
             shared.update(self._grams.get(gram, ()))
-        return {n for n, count in shared.items() if count >= needed}
+        size = len(word)
+        words = self.words
+        return {
+            n for n, count in shared.items() if count >= needed and abs(len(words[n]) - size) <= 2
+        }
