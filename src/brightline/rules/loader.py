@@ -58,7 +58,7 @@ class PackLoader:
         file = self.packs_dir / name / "pack.yaml"
         if not file.is_file():
             known = ", ".join(available(self.packs_dir)) or "none"
-            raise PackError(f"no pack {name!r} (packs: {known})", file=str(file))
+            raise PackError(f"no pack {name!r} in {self.packs_dir} (packs: {known})")
         source = read_source(file, display_path(file, self.packs_dir))
         validate(source, SCHEMA)
         layered = self._build(name, source, stack)
