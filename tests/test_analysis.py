@@ -222,3 +222,182 @@ def test_chicago_diff_across_the_executive_order() -> None:
     for change in kinds["appearance"]["changes"][:2]:
         example = change["examples"][0]
         assert decide_with(load_pack("chicago"), example, flips=False)["outcome"] == change["to"]
+
+
+# ----------------------------------------------------------------------------- random packs
+
+RANDOM_FACTS: dict[str, Any] = {
+    "colour": {"type": "enum", "values": ["red", "green", "blue"]},
+    "size": {"type": "enum", "values": ["small", "large"]},
+    "armed": {"type": "bool"},
+    "night": {"type": "bool"},
+    "inside": {"type": "bool", "default": True},
+}
+RANDOM_DAYS = [date(2020, 1, 1), date(2021, 1, 1), date(2022, 1, 1), date(2023, 1, 1)]
+
+
+def _random_atom(rng: Any) -> dict[str, Any]:
+    name = rng.choice(sorted(RANDOM_FACTS))
+    spec = RANDOM_FACTS[name]
+    roll = rng.random()
+    if roll < 0.15 and "default" not in spec:
+        return {"fact": name, "known": rng.random() < 0.5}
+    if spec["type"] == "bool":
+        return {"fact": name, "is": rng.random() < 0.5}
+    if name == "colour" and roll < 0.3:
+        return {"fact": name, "in_set": "warm"}
+    if roll < 0.6:
+        return {"fact": name, "equals": rng.choice(spec["values"])}
+    return {"fact": name, "in": rng.sample(spec["values"], 2)}
+
+
+def _random_condition(rng: Any, depth: int = 0) -> dict[str, Any]:
+    roll = rng.random()
+    if depth >= 2 or roll < 0.4:
+        return _random_atom(rng)
+    if roll < 0.55:
+        return {"not": _random_condition(rng, depth + 1)}
+    items = [_random_condition(rng, depth + 1) for _ in range(rng.randint(2, 3))]
+    return {"all" if roll < 0.8 else "any": items}
+
+
+def _random_rules(rng: Any, prefix: str, n: int) -> list[dict[str, Any]]:
+    rules: list[dict[str, Any]] = []
+    for i in range(n):
+        effect = rng.choice(["prohibit", "permit", "permit", "review", "not_applicable", "oblige"])
+        rule: dict[str, Any] = {
+            "id": f"{prefix}{i}",
+            "kind": "k",
+            "effect": effect,
+            "when": _random_condition(rng),
+            "cites": ["T.1"],
+            "text": f"Random rule {prefix}{i}.",
+        }
+        if effect in ("permit", "not_applicable") and rng.random() < 0.3:
+            rule["fallback"] = True
+        start = rng.choice(RANDOM_DAYS[:3])
+        if rng.random() < 0.4:
+            rule["from"] = start
+        if rng.random() < 0.3:
+            rule["until"] = rng.choice([d for d in RANDOM_DAYS if d > start])
+        if i and rng.random() < 0.3:
+            rule["overrides"] = [f"{prefix}{rng.randrange(i)}"]
+        rules.append(rule)
+    return rules
+
+
+def _write_random_packs(folder: Path, seed: int) -> None:
+    import random
+
+    import yaml
+
+    rng = random.Random(seed)
+    (folder / "law.yaml").write_text((FIXTURES / "law.yaml").read_text())
+    header = {
+        "title": "Random",
+        "version": "1",
+        "timezone": "America/Chicago",
+        "covers": {"from": RANDOM_DAYS[0]},
+        "citations": "../law.yaml",
+        "default_outcome": "not_applicable",
+    }
+    base = {
+        "pack": "rbase",
+        **header,
+        "sets": {"warm": ["red", "green"]},
+        "kinds": {
+            "k": {
+                "description": "Random kind.",
+                "facts": {
+                    n: {**spec, "description": n, "question": f"{n}?"}
+                    for n, spec in RANDOM_FACTS.items()
+                },
+            }
+        },
+        "rules": _random_rules(rng, "b", rng.randint(2, 5)),
+    }
+    top = {
+        "pack": "rtop",
+        **header,
+        "layers_over": ["rbase"],
+        "applies_when": {"fact": "inside", "is": True},
+        "rules": _random_rules(rng, "t", rng.randint(3, 8)),
+    }
+    for doc in (base, top):
+        (folder / doc["pack"]).mkdir()
+        (folder / doc["pack"] / "pack.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+
+
+def _kleene_applies(pack: LayeredPack, day: date, facts: dict[str, Any]) -> dict[str, str]:
+    """An independent oracle: each rule's applies value by direct Kleene evaluation."""
+    from brightline.rules.model import All, Cmp, Known, Not
+
+    def ev(c: Any) -> str:
+        if isinstance(c, Cmp):
+            if c.fact not in facts:
+                return "U"
+            return "T" if (facts[c.fact] in c.values) != c.negate else "F"
+        if isinstance(c, Known):
+            return "T" if (c.fact in facts) == c.known else "F"
+        if isinstance(c, Not):
+            return {"T": "F", "F": "T", "U": "U"}[ev(c.item)]
+        vs = [ev(i) for i in c.items]
+        if isinstance(c, All):
+            return "F" if "F" in vs else "U" if "U" in vs else "T"
+        return "T" if "T" in vs else "U" if "U" in vs else "F"
+
+    rules = pack.in_force("k", day)
+    out: dict[str, str] = {}
+
+    def applies(rule: Any) -> str:
+        if rule.id not in out:
+            value = ev(rule.condition)
+            for other in rules:
+                if rule.id in other.overrides and applies(other) != "F":
+                    value = "F" if applies(other) == "T" or value == "F" else "U"
+            out[rule.id] = value
+        return out[rule.id]
+
+    for rule in rules:
+        applies(rule)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_random_packs_agree_with_brute_force(tmp_path: Path, seed: int) -> None:
+    _write_random_packs(tmp_path, seed)
+    pack = load_pack("rtop", tmp_path)
+    report = A.check_pack(pack)["kinds"]["k"]
+    undecided = 0
+    conflicts: Counter[tuple[str, str]] = Counter()
+    live: set[str] = set()
+    by_id = {r.id: r for r in pack.rules}
+    for day in A.segments(pack, "k"):
+        for case in every_case(pack, "k", day):
+            decision = decide_with(pack, case, flips=False)
+            if decision["outcome"] == pack.default_outcome and not decision["reasons"]:
+                undecided += 1
+            values = _kleene_applies(pack, day, {"inside": True, **case["facts"]})
+            on = [by_id[r] for r, v in values.items() if v == "T"]
+            live.update(r.id for r in on)
+            for p in on:
+                for q in on:
+                    if (p.effect, q.effect, q.fallback, p.pack) == (
+                        "prohibit",
+                        "permit",
+                        False,
+                        q.pack,
+                    ):
+                        conflicts[(p.id, q.id)] += 1
+    assert report["undecided"]["count"] == undecided
+    assert {(c["prohibit"], c["permit"]): c["count"] for c in report["conflicts"]} == conflicts
+    assert {d["rule"] for d in report["dead_rules"]} == {r.id for r in pack.rules} - live
+    day1, day2 = RANDOM_DAYS[seed % 3], RANDOM_DAYS[1 + seed % 3]
+    before, after = brute_outcomes(pack, "k", day1), brute_outcomes(pack, "k", day2)
+    expected = Counter(
+        (a["outcome"], b["outcome"])
+        for a, b in zip(before, after, strict=True)
+        if a["outcome"] != b["outcome"]
+    )
+    diff = A.diff_pack(pack, day1, day2)["kinds"]["k"]["changes"]
+    assert {(c["from"], c["to"]): c["count"] for c in diff} == dict(expected)
