@@ -9,7 +9,7 @@ import pytest
 
 import test_service_support as support
 from brightline.service import Actor, Service
-from brightline.service.demo import DEMO_ACCOUNTS, demo_password
+from brightline.service.demo import DEMO_ACCOUNTS, demo_password, seed_roster
 from test_service_support import SUPERVISOR
 
 service = support.service
@@ -73,7 +73,7 @@ def test_public_stats_count_and_carry_no_names(service: Service, no_roster: None
         assert "officer2" not in public and "example.org" not in public
 
 
-def test_demo_seeding_imports_the_roster_when_its_folder_exists(
+def test_demo_roster_is_imported_when_its_folder_exists(
     sqlite_service: Service, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     import brightline.service.officers as officers
@@ -88,8 +88,8 @@ def test_demo_seeding_imports_the_roster_when_its_folder_exists(
 
     monkeypatch.setattr(officers, "import_roster_if_empty", fake_import)
     monkeypatch.setenv("BRIGHTLINE_ROSTER_DIR", str(folder))
-    assert sqlite_service.seed_demo()["roster"] == {"officers": 3}
+    assert seed_roster(sqlite_service) == {"officers": 3}
     assert calls == [(sqlite_service, folder)]
     monkeypatch.setenv("BRIGHTLINE_ROSTER_DIR", str(tmp_path / "missing"))
-    assert sqlite_service.seed_demo()["roster"] is None
+    assert seed_roster(sqlite_service) is None
     assert len(calls) == 1

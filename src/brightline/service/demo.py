@@ -256,7 +256,7 @@ def seed_demo(service: Service, *, roster: bool = True) -> dict[str, Any]:
             added["reports"] += _seed_report(service, item, skipped)
     out: dict[str, Any] = {"added": added, "skipped": skipped}
     if roster:
-        out["roster"] = _seed_roster(service)
+        out["roster"] = seed_roster(service)
     return out
 
 
@@ -338,7 +338,8 @@ def roster_dir() -> Path:
     return Path(__file__).resolve().parents[3].parent / "shared" / "data" / "cpd-roster"
 
 
-def _seed_roster(service: Service) -> dict[str, Any] | None:
+def seed_roster(service: Service) -> dict[str, Any] | None:
+    """Import the CPD roster through ``brightline.service.officers`` when both exist."""
     folder = roster_dir()
     if not folder.is_dir():
         return None
