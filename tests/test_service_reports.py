@@ -85,6 +85,10 @@ def test_bad_reports_are_refused_and_change_nothing(sqlite_service: Service) -> 
         svc.submit_report({**REPORT, "facts": {"face_covering": "scarf"}}, client_id="a")
     with pytest.raises(InvalidRequest, match="JSON object"):
         svc.submit_report("a complaint", client_id="a")
+    with pytest.raises(InvalidRequest, match="facts must be a JSON object"):
+        svc.submit_report({**REPORT, "facts": ["balaclava"]}, client_id="a")
+    with pytest.raises(InvalidRequest, match=r"facts\.face_covering must be a value"):
+        svc.submit_report({**REPORT, "facts": {"face_covering": {"x": 1}}}, client_id="a")
     assert svc.ledger.size() == 0
 
 

@@ -102,15 +102,24 @@ def _validated(report: Any, *, now: datetime) -> dict[str, Any]:
     report = mapping("report", report)
     known_fields("report", report, FIELDS)
     category = choice("category", report.get("category"), CATEGORIES)
-    facts = mapping("facts", report.get("facts") or {})
+    raw_facts = report.get("facts")
+    facts = mapping("facts", {} if raw_facts is None else raw_facts)
     if len(facts) > MAX_FACTS:
         raise InvalidRequest(f"facts has {len(facts)} entries, at most {MAX_FACTS}", field="facts")
+    for name, value in facts.items():
+        if not isinstance(value, str | bool | int) or len(str(value)) > MAX_SHORT:
+            raise InvalidRequest(
+                f"facts.{str(name)[:60]} must be a value of the fact (text, true or false)",
+                field=f"facts.{str(name)[:60]}",
+            )
     occurred = report.get("occurred_at")
     return {
         "category": category,
         "kind": CATEGORIES[category][0],
         "jurisdiction": choice(
-            "jurisdiction", report.get("jurisdiction", DEFAULT_JURISDICTION), rules.available_packs()
+            "jurisdiction",
+            report.get("jurisdiction") or DEFAULT_JURISDICTION,
+            rules.available_packs(),
         ),
         "description": text("description", report.get("description"), max_len=MAX_DESCRIPTION),
         "place": optional_text("place", report.get("place"), max_len=MAX_SHORT),
