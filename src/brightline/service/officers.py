@@ -591,6 +591,11 @@ def unit_officers(service: Service, unit: Any, *, actor: Actor) -> list[dict[str
 # ------------------------------------------------------------------------------------------
 
 
+def require_recorder(actor: Actor) -> None:
+    """Raise unless ``actor`` may record roll-call inspections (supervisor, admin)."""
+    _require(actor, RECORD_INSPECTIONS, "record roll-call inspections")
+
+
 def record_roll_call(service: Service, payload: Any, *, actor: Actor) -> dict[str, Any]:
     """Decide and log every officer of a roll call. All officers are checked and decided before
     anything is logged, so bad input changes nothing. Returns ``{"unit", "watch",
@@ -598,7 +603,7 @@ def record_roll_call(service: Service, payload: Any, *, actor: Actor) -> dict[st
     """
     from brightline import rules
 
-    _require(actor, RECORD_INSPECTIONS, "record roll-call inspections")
+    require_recorder(actor)
     roll = parse_roll_call(payload)
     index = roster_index(service)
     decided = []

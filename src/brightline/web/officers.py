@@ -1,0 +1,279 @@
+"""Officers on the web: "Is this a CPD officer?" (page and ``GET /api/v1/officers``), roll-call
+inspections for supervisors, failures by unit and watch, and compliance by unit for auditors
+(pages, JSON and CSV). A thin adapter over :mod:`brightline.service.officers`: every check of
+input and of roles lives there.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.datastructures import FormData
+
+from brightline.errors import InvalidInput, InvalidRequest
+from brightline.roster.rollcall import WATCHES
+from brightline.service import Actor, Service
+from brightline.service import officers as officers_service
+from brightline.service.officers import COMPLIANCE_COLUMNS, FAILURE_COLUMNS, to_csv
+from brightline.web.deps import current_actor, get_service, templates, verify_csrf
+
+router = APIRouter()
+ServiceDep = Annotated[Service, Depends(get_service)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
+Text = Annotated[str | None, Query(max_length=200)]
+
+ASSIGNMENTS = ("uniform", "casual_dress", "tactical", "plainclothes", "undercover")
+COVERINGS = (
+    "none",
+    "medical_mask",
+    "respirator",
+    "riot_helmet",
+    "balaclava",
+    "neck_gaiter",
+    "ski_mask",
+    "other_opaque",
+)
+COVERING_REASONS = ("health", "safety_hazard", "weather", "conceal_identity", "other")
+CHECKS = ("star_visible", "name_visible", "uniform_worn", "bwc_recording", "enforcement_activity")
+
+
+def _render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _format(value: str | None) -> str:
+    if value in (None, "", "json"):
+        return "json"
+    if value == "csv":
+        return "csv"
+    raise InvalidRequest(
+        f"format must be json or csv, got {value!r}", field="format", allowed=["json", "csv"]
+    )
+
+
+# ---- the public lookup ---------------------------------------------------------------------
+
+
+@router.get("/api/v1/officers", tags=["officers"], summary="Is this a CPD officer?")
+def api_officers(
+    service: ServiceDep,
+    star: Text = None,
+    name: Text = None,
+    unit: Text = None,
+    limit: Text = "50",
+    offset: Text = "0",
+) -> dict[str, Any]:
+    """Every officer matching all of ``star``, ``name`` and ``unit`` that are given: name, star
+    numbers, rank, unit, active status and appointment year. Never demographics. A star can
+    belong to several officers (stars are recycled): all are listed. With no match, ``help``
+    says what that can mean and where to report a concern."""
+    return officers_service.find_officers(
+        service, star=star, name=name, unit=unit, limit=limit, offset=offset
+    )
+
+
+@router.get("/api/v1/officers/{officer_id}", tags=["officers"], summary="One officer")
+def api_officer(service: ServiceDep, officer_id: str) -> dict[str, Any]:
+    return officers_service.get_officer(service, officer_id)
+
+
+@router.get("/officers", response_class=HTMLResponse, include_in_schema=False)
+def officers_page(
+    request: Request,
+    service: ServiceDep,
+    star: Text = None,
+    name: Text = None,
+    unit: Text = None,
+) -> Response:
+    query = {"star": star or "", "name": name or "", "unit": unit or ""}
+    if not any(query.values()):
+        return _render(request, "officers/lookup.html", query=query, found=None, error=None)
+    try:
+        found = officers_service.find_officers(service, star=star, name=name, unit=unit)
+    except InvalidInput as exc:
+        return _render(
+            request, "officers/lookup.html", status=422, query=query, found=None, error=str(exc)
+        )
+    return _render(request, "officers/lookup.html", query=query, found=found, error=None)
+
+
+# ---- roll-call inspections -----------------------------------------------------------------
+
+
+@router.post("/api/v1/inspections", tags=["officers"], status_code=201)
+async def api_record_roll_call(
+    request: Request, service: ServiceDep, actor: ActorDep
+) -> JSONResponse:
+    """Record a roll call (supervisors): ``{"unit", "watch", "inspected_at", "officers":
+    [{"officer_id", "star"?, appearance facts...}]}``. Each officer is decided by the pack's
+    appearance rules and logged to the ledger; the reply carries every outcome and receipt."""
+    try:
+        body = await request.json()
+    except ValueError:
+        raise InvalidRequest("the request body is not valid JSON", field="body") from None
+    done = officers_service.record_roll_call(service, body, actor=actor)
+    return JSONResponse(done, status_code=201)
+
+
+@router.get("/api/v1/inspections/failures", tags=["officers"], response_model=None)
+def api_failures(
+    service: ServiceDep,
+    actor: ActorDep,
+    unit: Text = None,
+    watch: Text = None,
+    since: Text = None,
+    until: Text = None,
+    format: Text = None,
+) -> Any:
+    """Failed inspections by unit and watch (supervisors, auditors); ``format=csv`` for CSV."""
+    kind = _format(format)
+    rows = officers_service.inspection_failures(
+        service, actor=actor, unit=unit, watch=watch, since=since, until=until
+    )
+    if kind == "csv":
+        return _csv(to_csv(rows, FAILURE_COLUMNS), "inspection-failures.csv")
+    return {"failures": rows}
+
+
+@router.get("/api/v1/inspections/compliance", tags=["officers"], response_model=None)
+def api_compliance(
+    service: ServiceDep,
+    actor: ActorDep,
+    since: Text = None,
+    until: Text = None,
+    format: Text = None,
+) -> Any:
+    """Inspections, compliant and failed per unit and month (auditors, supervisors)."""
+    kind = _format(format)
+    rows = officers_service.compliance_by_unit(service, actor=actor, since=since, until=until)
+    if kind == "csv":
+        return _csv(to_csv(rows, COMPLIANCE_COLUMNS), "compliance-by-unit.csv")
+    return {"compliance": rows}
+
+
+def _form_choices() -> dict[str, Any]:
+    return {
+        "watches": WATCHES,
+        "assignments": ASSIGNMENTS,
+        "coverings": COVERINGS,
+        "covering_reasons": COVERING_REASONS,
+    }
+
+
+@router.get("/officers/roll-call", response_class=HTMLResponse, include_in_schema=False)
+def roll_call_form(
+    request: Request, service: ServiceDep, actor: ActorDep, unit: Text = None
+) -> Response:
+    """Choose a unit, then check each active officer of it."""
+    officers_service.require_recorder(actor)
+    officers = officers_service.unit_officers(service, unit, actor=actor) if unit else []
+    return _render(
+        request,
+        "officers/roll_call.html",
+        unit=unit or "",
+        officers=officers,
+        error=None,
+        **_form_choices(),
+    )
+
+
+def _text(form: FormData, key: str) -> str:
+    value = form.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _officer_entry(form: FormData, n: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {"officer_id": _text(form, f"officer_id.{n}")}
+    if _text(form, f"star.{n}"):
+        entry["star"] = _text(form, f"star.{n}")
+    for fact in ("assignment", "face_covering", "covering_reason"):
+        if _text(form, f"{fact}.{n}"):
+            entry[fact] = _text(form, f"{fact}.{n}")
+    for fact in CHECKS:
+        entry[fact] = _text(form, f"{fact}.{n}") == "yes"
+    return entry
+
+
+def roll_call_body(form: FormData) -> dict[str, Any]:
+    """The roll call as the service takes it, from the form (only officers marked present)."""
+    from brightline.web.pages import case_time
+
+    present = [k.split(".", 1)[1] for k in form if k.startswith("present.")]
+    raw = _text(form, "inspected_at")
+    try:
+        moment = case_time(raw, "America/Chicago")
+    except InvalidRequest:
+        raise InvalidRequest(
+            f"inspected_at must be a date and time such as 2025-10-04T06:30 (got {raw!r})",
+            field="inspected_at",
+        ) from None
+    return {
+        "unit": _text(form, "unit"),
+        "watch": _text(form, "watch"),
+        "inspected_at": moment,
+        "officers": [_officer_entry(form, n) for n in present],
+    }
+
+
+@router.post(
+    "/officers/roll-call",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[Depends(verify_csrf)],
+)
+async def roll_call_submit(request: Request, service: ServiceDep, actor: ActorDep) -> Response:
+    officers_service.require_recorder(actor)
+    form = await request.form()
+    try:
+        done = officers_service.record_roll_call(service, roll_call_body(form), actor=actor)
+    except InvalidInput as exc:
+        unit = _text(form, "unit")
+        officers = officers_service.unit_officers(service, unit, actor=actor) if unit else []
+        return _render(
+            request,
+            "officers/roll_call.html",
+            status=422,
+            unit=unit,
+            officers=officers,
+            error=str(exc),
+            **_form_choices(),
+        )
+    return _render(request, "officers/roll_call_done.html", done=done, watches=WATCHES)
+
+
+@router.get("/officers/inspections/failures", response_class=HTMLResponse, include_in_schema=False)
+def failures_page(
+    request: Request,
+    service: ServiceDep,
+    actor: ActorDep,
+    unit: Text = None,
+    watch: Text = None,
+    since: Text = None,
+    until: Text = None,
+) -> Response:
+    query = {"unit": unit or "", "watch": watch or "", "since": since or "", "until": until or ""}
+    rows = officers_service.inspection_failures(service, actor=actor, **query)
+    return _render(request, "officers/failures.html", rows=rows, query=query, watches=WATCHES)
+
+
+@router.get("/officers/compliance", response_class=HTMLResponse, include_in_schema=False)
+def compliance_page(
+    request: Request,
+    service: ServiceDep,
+    actor: ActorDep,
+    since: Text = None,
+    until: Text = None,
+) -> Response:
+    query = {"since": since or "", "until": until or ""}
+    rows = officers_service.compliance_by_unit(service, actor=actor, **query)
+    return _render(request, "officers/compliance.html", rows=rows, query=query)
