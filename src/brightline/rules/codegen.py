@@ -99,16 +99,19 @@ def expr(cond: Simplified, layout: Layout, must: bool) -> str:
     return "(" + joiner.join(expr(item, layout, must) for item in cond.items) + ")"
 
 
-def slots_used(cond: Simplified, layout: Layout) -> set[int]:
+def slots_used(cond: Simplified, layout: Layout, known_only: bool = False) -> set[int]:
+    """Slots a condition reads (with ``known_only``: those it tests with ``known``)."""
     if isinstance(cond, bool):
         return set()
-    if isinstance(cond, Cmp | Known):
+    if isinstance(cond, Known):
         return {layout.index[cond.fact]}
+    if isinstance(cond, Cmp):
+        return set() if known_only else {layout.index[cond.fact]}
     if isinstance(cond, Not):
-        return slots_used(cond.item, layout)
+        return slots_used(cond.item, layout, known_only)
     out: set[int] = set()
     for item in cond.items:
-        out |= slots_used(item, layout)
+        out |= slots_used(item, layout, known_only)
     return out
 
 
@@ -163,11 +166,13 @@ class ProgramBuilder:
             lines.append(f"    m{i} = {' and '.join(must)}")
         return lines, slots
 
-    def _deps(self) -> list[int]:
-        """Per rule, the slots its applies value depends on (its condition and its overriders')."""
+    def _deps(self, known_only: bool = False) -> list[int]:
+        """Per rule, the slots its applies value depends on (its condition and its overriders');
+        with ``known_only`` the slots among them tested by ``known`` (not monotone)."""
         deps = [0] * len(self.rules)
         for i in self.order:
-            mask = sum(1 << s for s in slots_used(self.conds[i], self.layout))
+            used = slots_used(self.conds[i], self.layout, known_only)
+            mask = sum(1 << s for s in used)
             for j in self.overriders[i]:
                 mask |= deps[j]
             deps[i] = mask
@@ -180,9 +185,11 @@ class ProgramBuilder:
         so only the facts the U rules depend on (``rel``) can settle a needs_review outcome. On
         step 2 (a prohibit U or a review T/U) the outcome stays needs_review unless a prohibit
         becomes T, or every one of those rules depends on the fact (``blk``, the AND of their
-        dependencies). On later steps ``blk`` is every slot: probe fully.
+        dependencies; a rule that does not read the fact keeps its value, monotone or not). On
+        later steps ``blk`` is every slot: probe fully.
         """
         deps = self._deps()
+        known = self._deps(known_only=True)
         lines = ["        rel = 0", "        blk = -1"]
         for i in sorted(self._needed_for_outcome()):
             if self.conds[i] is False:
@@ -193,7 +200,8 @@ class ProgramBuilder:
             if step == 1 and effect == "prohibit":
                 lines.append(f"        if y{i} and not m{i}: blk &= {deps[i]}")
             elif step == 1 and effect == "review":
-                lines.append(f"        if y{i}: blk &= 0 if m{i} else {deps[i]}")  # T stays T
+                # a T review rule stays T, unless a `known` test on the fact turns it F
+                lines.append(f"        if y{i}: blk &= {known[i]} if m{i} else {deps[i]}")
         return lines
 
     def _applies(self, i: int, must: bool, depth: int = 0) -> str:

@@ -250,7 +250,7 @@ def _settle(
 ) -> int:
     """The outcome of a needs_review case once the unknown fact ``slot`` gets the value ``bit``.
 
-    By monotonicity it is prohibited if a prohibit rule becomes T, else it stays needs_review
+    A prohibit rule that becomes T makes it prohibited; else it stays needs_review
     unless every rule keeping it there depends on this fact (``blk``): only then probe fully.
     """
     if slot == segment.key:  # its specialised programs are small: probe fully
@@ -260,7 +260,7 @@ def _settle(
     k[slot], p[slot] = 0, segment.kind.full[slot]
     if hit:
         return PROHIBITED
-    if not (blk | segment.nonmono) >> slot & 1:
+    if not blk >> slot & 1:
         return NEEDS_REVIEW
     return _probe(segment, k, p, slot, bit)
 
@@ -273,7 +273,6 @@ def _questions(
     classes = segment.classes
     prohibited = segment.prohibited
     full = kind.full
-    blk |= segment.nonmono
     for slot in kind.slots_of(rel | segment.nonmono):
         if k[slot]:
             continue
