@@ -110,3 +110,22 @@ def test_reports_are_rate_limited_per_client_and_listed_for_auditors(
         svc.list_reports(actor=ANON)
     with pytest.raises(Forbidden):
         svc.list_reports(actor=SUPERVISOR)
+
+
+def test_auditor_redacts_a_report_and_its_receipt_still_verifies(sqlite_service: Service) -> None:
+    svc = sqlite_service
+    out = svc.submit_report(REPORT, client_id="a")
+    for actor, error in ((ANON, AuthError), (SUPERVISOR, Forbidden)):
+        with pytest.raises(error):
+            svc.redact_report(out["id"], reason="reporter asked", actor=actor)
+    with pytest.raises(InvalidRequest, match="reason must not be empty"):
+        svc.redact_report(out["id"], reason="", actor=AUDITOR)
+    done = svc.redact_report(out["id"], reason="reporter asked", actor=AUDITOR)
+    assert done["redacted_index"] == out["receipt"]["index"]
+    assert svc.ledger.entry(out["receipt"]["index"]).record is None
+    full = svc.get_report(out["id"], actor=AUDITOR)
+    assert full["redacted"] is True and full["private"] is None
+    assert full["outcome"] == "prohibited"  # the index keeps the non-personal summary
+    assert_receipt_verifies(svc, out["receipt"])
+    assert svc.ledger_entry(done["receipt"]["index"])["summary"] == {
+        "redacts": out["receipt"]["index"]}

@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_review_queue": frozenset({"supervisor", "auditor"}),
     "resolve_review": frozenset({"supervisor"}),
     "read_reports": frozenset({"auditor"}),
+    "redact_reports": frozenset({"auditor"}),
     "manage_accounts": frozenset({"admin"}),
 }
 

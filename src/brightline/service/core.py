@@ -26,22 +26,6 @@ from brightline.service import accounts, decisions, ledger_views, recovery, repo
 from brightline.service.actors import Actor
 
 
-class ReceiptLike(Protocol):
-    index: int
-
-    def to_dict(self) -> dict[str, Any]: ...
-
-
-class EntryLike(Protocol):
-    index: int
-    kind: str
-    record: Any
-    salt: Any
-    leaf_hash: Any
-    redacted: bool
-    created_at: Any
-
-
 class LedgerLike(Protocol):
     """What the service needs of ``brightline.store.ledger.LedgerStore``."""
 
@@ -52,6 +36,8 @@ class LedgerLike(Protocol):
         *,
         rows: Sequence[tuple[Table, dict[str, Any]]] = (),
     ) -> Any: ...
+
+    def redact(self, index: int, *, reason: str, actor: str) -> Any: ...
 
     def size(self) -> int: ...
 
@@ -151,6 +137,9 @@ class Service:
 
     def list_reports(self, *, actor: Actor, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         return reports.list_reports(self, actor=actor, limit=limit, offset=offset)
+
+    def redact_report(self, report_id: str, *, reason: str, actor: Actor) -> dict[str, Any]:
+        return reports.redact_report(self, report_id, reason=reason, actor=actor)
 
     def report_categories(self) -> list[dict[str, str]]:
         return reports.categories()

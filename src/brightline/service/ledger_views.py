@@ -3,7 +3,8 @@
 An entry's public view carries what anyone needs to check it (index, kind, leaf hash and, while
 the record is kept, the commitment, which hashes to the leaf) and a summary free of personal
 data: for a decision its id, jurisdiction, kind, outcome and month; for a report its id,
-category, kind, outcome and month; for a review the decision it settles and the outcome. Actor
+category, kind, outcome and month; for a review the decision it settles and the outcome; for a
+redaction the index it redacts. Actor
 names, reporters' words, places, contacts and salts never appear.
 """
 
@@ -101,6 +102,8 @@ def summary(kind: str, record: dict[str, Any] | None) -> dict[str, Any] | None:
         }
     if kind == "review":
         return {"decision_id": record.get("decision_id"), "outcome": record.get("outcome")}
+    if kind == "redaction":
+        return {"redacts": record.get("redacts")}
     return None
 
 

@@ -239,3 +239,14 @@ def list_reports(
         "limit": limit,
         "offset": offset,
     }
+
+
+def redact_report(service: Service, report_id: str, *, reason: str, actor: Actor) -> dict[str, Any]:
+    """Auditors: drop the report's record (the reporter's words, place, time, contact, facts)
+    from the ledger; its leaf stays, so every receipt and proof still verifies. The redaction is
+    itself logged. Returns ``{"id", "redacted_index", "receipt"}``."""
+    require(actor, "redact_reports")
+    row = _row(service, report_id)
+    reason = text("reason", reason, max_len=2000)
+    receipt = service.ledger.redact(row.ledger_index, reason=reason, actor=str(actor.username))
+    return {"id": report_id, "redacted_index": row.ledger_index, "receipt": receipt.to_dict()}
