@@ -31,6 +31,7 @@ from brightline.rules import decide, load_pack  # noqa: E402
 PACK = "chicago"
 LAST_DAY = date(2026, 12, 31)  # the newest day generated when the pack's coverage is open-ended
 OFFSETS = ("-05:00", "-06:00")
+WARM_UP = 20_000  # extra distinct cases decided before timing, then discarded
 
 
 def _fact_value(fact: Any, rng: random.Random, p_known: float) -> tuple[bool, Any]:
@@ -126,19 +127,29 @@ def clock_overhead() -> float:
     return statistics.median(samples) / 1000
 
 
-def bench_brightline(cases: list[dict[str, Any]]) -> dict[str, Any]:
+def bench_brightline(cases: list[dict[str, Any]], warm: list[dict[str, Any]]) -> dict[str, Any]:
     print(f"brightline.decide on {len(cases):,} distinct cases ({PACK})")
     by_kind = Counter(c["kind"] for c in cases)
     print("  kinds: " + ", ".join(f"{k} {n:,}" for k, n in by_kind.items()))
-    for c in cases[:2000]:  # warm imports and the pack cache only, not answers
-        decide(c, flips=False)
+    for c in warm:  # other cases: they warm the compiled programs, never these answers
+        decide(c, flips=True)
     plain = time_each(lambda c: decide(c, flips=False), cases)
     flips = time_each(lambda c: decide(c, flips=True), cases)
-    outcomes = Counter(decide(c, flips=False)["outcome"] for c in cases)
-    print("  outcomes: " + ", ".join(f"{k} {n:,}" for k, n in outcomes.most_common()))
+    outcomes = [decide(c, flips=False)["outcome"] for c in cases]
+    counts = Counter(outcomes)
+    print("  outcomes: " + ", ".join(f"{k} {n:,}" for k, n in counts.most_common()))
     res = {"flips=False": stats(plain), "flips=True": stats(flips)}
     for label, st in res.items():
         show(f"decide({label})", st)
+    print("  flips=False by outcome and by kind (where the time goes):")
+    for outcome in counts:
+        show(
+            f"  {outcome}", stats([t for t, o in zip(plain, outcomes, strict=True) if o == outcome])
+        )
+    for kind in by_kind:
+        show(
+            f"  {kind}", stats([t for t, c in zip(plain, cases, strict=True) if c["kind"] == kind])
+        )
     return res
 
 
@@ -148,6 +159,8 @@ def bench_cedar(cases: list[dict[str, Any]]) -> dict[str, Any] | None:
     except ImportError:
         print("cedarpy not installed: pip install -e '.[bench]' (skipping the Cedar side)")
         return None
+    from importlib.metadata import version
+
     from encode import encode, request_for
 
     policies, entities = encode(PACK, "assistance")
@@ -157,7 +170,7 @@ def bench_cedar(cases: list[dict[str, Any]]) -> dict[str, Any] | None:
     assist = [c for c in cases if c["kind"] == "assistance"]
     requests = [request_for(c, "assistance") for c in assist]
     print(
-        f"cedarpy {getattr(cedarpy, '__version__', '')} on the {len(assist):,} assistance cases: "
+        f"cedarpy {version('cedarpy')} on the {len(assist):,} assistance cases: "
         f"{len(names)} policies, {len(entities)} entities"
     )
     for r in requests[:500]:
@@ -191,14 +204,19 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=20250830)
+    ap.add_argument("--profile", action="store_true", help="also print a cProfile of decide")
     args = ap.parse_args()
     started = time.perf_counter()
-    cases = generate(args.cases, args.seed)
-    print(f"generated {len(cases):,} distinct cases in {time.perf_counter() - started:.1f} s")
+    generated = generate(args.cases + WARM_UP, args.seed)
+    cases, warm = generated[: args.cases], generated[args.cases :]
+    print(
+        f"generated {len(generated):,} distinct cases in {time.perf_counter() - started:.1f} s "
+        f"({len(warm):,} of them only to warm up the engine)"
+    )
     print(f"timer overhead (perf_counter_ns pair): {clock_overhead():.3f} us, not subtracted")
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} CPUs, load average {load:.2f} (a busy machine inflates p99)")
-    res = bench_brightline(cases)
+    res = bench_brightline(cases, warm)
     print("targets: flips=False median <= 3 us, p99 <= 20 us; flips=True median <= 50 us")
     plain, flips = res["flips=False"], res["flips=True"]
     print(
@@ -207,7 +225,25 @@ def main() -> int:
         f"flips=True median {'met' if flips['median'] <= 50 else 'MISSED'}"
     )
     bench_cedar(cases)
+    if args.profile:
+        profile(cases)
     return 0
+
+
+def profile(cases: list[dict[str, Any]]) -> None:
+    """Where decide's time goes: cProfile over one flips=False pass, by own time."""
+    import cProfile
+    import pstats
+
+    prof = cProfile.Profile()
+    prof.enable()
+    for c in cases:
+        decide(c, flips=False)
+    prof.disable()
+    print(
+        "profile of decide(flips=False) over the same cases (own time; profiler overhead included):"
+    )
+    pstats.Stats(prof, stream=sys.stdout).strip_dirs().sort_stats("tottime").print_stats(15)
 
 
 if __name__ == "__main__":

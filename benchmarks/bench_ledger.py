@@ -1,0 +1,393 @@
+"""Ledger store benchmark: durable appends/s, inclusion-proof latency at scale, start-up time.
+
+    .venv/bin/python benchmarks/bench_ledger.py [--backends sqlite,postgresql] [--threads 1,8,64]
+        [--seconds 4] [--sizes 1e6,1e7] [--proofs 2000] [--reload]
+
+1. Appends: N threads in one process call ``LedgerStore.append`` as fast as they can on a fresh
+   database for ``--seconds``; every append returns only once its batch is committed (SQLite WAL
+   with synchronous=FULL; PostgreSQL with synchronous_commit on). Prints appends/s, the number of
+   batches (one transaction and one signed checkpoint each), and per-append latency.
+2. Proofs: a SQLite ledger of each ``--sizes`` entries is bulk-loaded directly (records, salts,
+   commitments, leaves, every complete node, one signed checkpoint), cached in benchmarks/out/
+   (``--reload`` rebuilds it). Then ``inclusion_proof`` for random indices, warm, timed one by one;
+   one proof per size is checked with the pure verifier.
+3. Start-up: time to construct a ``LedgerStore`` (read the head, load the right edge) at 1,000
+   entries and at each size, and the same including ``LedgerStore.open`` (migration check).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from brightline.ledger.checkpoint import Checkpoint, NoteSigner, open_checkpoint
+from brightline.ledger.merkle import leaf_hash, node_hash, verify_inclusion
+from brightline.ledger.records import commitment, leaf_data
+from brightline.store.db import make_engine, migrate
+from brightline.store.ledger import LedgerStore
+
+OUT = Path(__file__).resolve().parent / "out"
+PG_ADMIN = os.environ.get(
+    "BRIGHTLINE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+ORIGIN = "bench.brightline/ledger"
+CHUNK_LEVEL = 16  # bulk load works in aligned chunks of 2**16 leaves
+
+
+def decision_record(n: int) -> dict[str, Any]:
+    """About the size and shape of what the service logs for one decision."""
+    return {
+        "type": "decision",
+        "n": n,
+        "case": {
+            "kind": "assistance",
+            "at": "2026-03-14T02:10:00-05:00",
+            "facts": {
+                "activity": "traffic_perimeter",
+                "requesting_agency": "ice",
+                "purpose": "civil_immigration_enforcement",
+                "judicial_warrant": "unknown",
+                "within_jurisdiction": True,
+            },
+        },
+        "outcome": "prohibited",
+        "rules": ["chicago.eo2025-6.no-perimeter", "illinois.trust.no-civil-assist"],
+        "cites": ["EO2025-6.C6", "TRUST.15(a)"],
+        "duties": ["document_request"],
+        "pack": {"name": "chicago", "version": "2026.1"},
+        "actor": {"role": "officer", "username": "officer7"},
+    }
+
+
+# --- appends ------------------------------------------------------------------------------------
+
+
+def fresh_database(backend: str, workdir: Path) -> tuple[str, Any]:
+    """A new empty database URL and a function that drops it."""
+    if backend == "sqlite":
+        path = workdir / f"append-{uuid.uuid4().hex[:8]}.db"
+        return f"sqlite:///{path}", lambda: None
+    import psycopg
+
+    admin = PG_ADMIN.replace("postgresql+psycopg://", "postgresql://")
+    name = f"bl_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return PG_ADMIN.rsplit("/", 1)[0] + "/" + name, drop
+
+
+def run_appends(store: LedgerStore, threads: int, seconds: float) -> dict[str, float]:
+    latencies: list[list[float]] = [[] for _ in range(threads)]
+    stop = time.perf_counter() + seconds
+    start_line = threading.Barrier(threads + 1)
+
+    def worker(t: int) -> None:
+        mine = latencies[t]
+        record = decision_record(t)
+        start_line.wait()
+        while True:
+            began = time.perf_counter()
+            if began >= stop:
+                return
+            store.append("decision", record)
+            mine.append(time.perf_counter() - began)
+
+    pool = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
+    for p in pool:
+        p.start()
+    size0 = store.size()
+    start_line.wait()
+    began = time.perf_counter()
+    for p in pool:
+        p.join()
+    elapsed = time.perf_counter() - began
+    flat = sorted(x for xs in latencies for x in xs)
+    with store.engine.connect() as conn:
+        batches = conn.exec_driver_sql(
+            f"SELECT count(*) FROM ledger_checkpoints WHERE size > {size0}"
+        ).scalar_one()
+    return {
+        "appends": len(flat),
+        "per_s": len(flat) / elapsed,
+        "batches": batches,
+        "p50": flat[len(flat) // 2] * 1e3,
+        "p99": flat[int(len(flat) * 0.99)] * 1e3,
+    }
+
+
+def bench_appends(backends: list[str], threads: list[int], seconds: float, work: Path) -> None:
+    size = len(_canonical_size())
+    print(f"\n## Durable appends (group commit), record {size} bytes, {seconds:g} s per run")
+    print(
+        f"{'backend':<11}{'appenders':>10}{'appends/s':>11}{'batches':>9}{'mean batch':>12}"
+        f"{'p50 ms':>9}{'p99 ms':>9}"
+    )
+    for backend in backends:
+        for n in threads:
+            url, drop = fresh_database(backend, work)
+            try:
+                store = LedgerStore.open(url)
+                store.append("decision", decision_record(-1))  # start the writer
+                r = run_appends(store, n, seconds)
+                store.close()
+            finally:
+                drop()
+            print(
+                f"{backend:<11}{n:>10}{r['per_s']:>11,.0f}{r['batches']:>9,}"
+                f"{r['appends'] / max(r['batches'], 1):>12.1f}{r['p50']:>9.2f}{r['p99']:>9.2f}",
+                flush=True,
+            )
+
+
+def _canonical_size() -> bytes:
+    from brightline.store.ledger import encode_record
+
+    return encode_record(decision_record(0))
+
+
+# --- bulk load ----------------------------------------------------------------------------------
+
+
+def chunk_nodes(leaves: list[bytes], first: int) -> Iterator[tuple[int, int, bytes]]:
+    """Every complete node over ``leaves`` (which start at the aligned index ``first``)."""
+    level, row, index0 = 0, leaves, first
+    while row:
+        for i, digest in enumerate(row):
+            yield level, index0 + i, digest
+        if len(row) < 2:
+            return
+        row = [node_hash(row[i], row[i + 1]) for i in range(0, len(row) - 1, 2)]
+        level, index0 = level + 1, index0 // 2
+
+
+def upper_nodes(roots: list[bytes]) -> Iterator[tuple[int, int, bytes]]:
+    """Complete nodes above the chunk level, from the chunk roots (complete chunks only)."""
+    level, row = CHUNK_LEVEL, roots
+    while len(row) >= 2:
+        row = [node_hash(row[i], row[i + 1]) for i in range(0, len(row) - 1, 2)]
+        level += 1
+        for i, digest in enumerate(row):
+            yield level, i, digest
+
+
+def bulk_load(path: Path, size: int, signer: NoteSigner) -> float:
+    """Write a ledger of ``size`` entries straight into a new SQLite file; returns seconds."""
+    began = time.perf_counter()
+    url = f"sqlite:///{path}"
+    migrate(url)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("BEGIN")
+    chunk = 1 << CHUNK_LEVEL
+    roots: list[bytes] = []
+    for first in range(0, size, chunk):
+        count = min(chunk, size - first)
+        entries, leaves = make_entries(first, count)
+        db.executemany(
+            "INSERT INTO ledger_entries (idx, kind, commitment, leaf_hash, record, salt, "
+            "redacted, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, '2026-01-01T00:00:00.000000Z')",
+            entries,
+        )
+        nodes = list(chunk_nodes(leaves, first))
+        db.executemany("INSERT INTO ledger_nodes (level, idx, hash) VALUES (?, ?, ?)", nodes)
+        if count == chunk:
+            roots.append(nodes[-1][2])
+        if first // chunk % 16 == 15:
+            db.execute("COMMIT")
+            db.execute("BEGIN")
+            print(
+                f"  loaded {first + count:,} of {size:,} ({time.perf_counter() - began:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+    db.executemany(
+        "INSERT INTO ledger_nodes (level, idx, hash) VALUES (?, ?, ?)", list(upper_nodes(roots))
+    )
+    db.execute("COMMIT")
+    db.close()
+    finish_with_checkpoint(url, size, signer)
+    return time.perf_counter() - began
+
+
+def make_entries(first: int, count: int) -> tuple[list[tuple[Any, ...]], list[bytes]]:
+    salts = os.urandom(16 * count)
+    rows: list[tuple[Any, ...]] = []
+    leaves: list[bytes] = []
+    for i in range(count):
+        record = f'{{"n":{first + i},"type":"bench"}}'
+        salt = salts[16 * i : 16 * i + 16]
+        commit = commitment(record.encode(), salt)
+        leaf = leaf_hash(leaf_data("bench", commit))
+        rows.append((first + i, "bench", commit, leaf, record, salt))
+        leaves.append(leaf)
+    return rows, leaves
+
+
+def finish_with_checkpoint(url: str, size: int, signer: NoteSigner) -> None:
+    """Set the head and store the signed checkpoint at ``size`` (root from the stored edge)."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE ledger_head SET size = ? WHERE id = 1", (size,))
+    store = LedgerStore(engine, signer, origin=ORIGIN)
+    root = bytes.fromhex(store.inclusion_proof(0)["root"])  # from the stored right edge
+    note = signer.sign(Checkpoint(ORIGIN, size, root).body())
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO ledger_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)",
+            (size, root, note, "2026-01-01T00:00:00.000000Z"),
+        )
+    store.close()
+
+
+def cached_ledger(size: int, signer: NoteSigner, reload: bool) -> tuple[Path, float | None]:
+    """The bulk-loaded SQLite file for ``size`` entries, loading it if needed."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"ledger-{size}.db"
+    key = OUT / f"ledger-{size}.key"
+    if path.exists() and key.exists() and not reload:
+        return path, None
+    for stale in OUT.glob(f"ledger-{size}.db*"):
+        stale.unlink()
+    seconds = bulk_load(path, size, signer)
+    key.write_text(signer.skey + "\n")
+    return path, seconds
+
+
+# --- proofs and start-up ------------------------------------------------------------------------
+
+
+def open_store(path: Path, signer: NoteSigner) -> tuple[LedgerStore, float]:
+    from sqlalchemy.pool import QueuePool
+
+    engine = make_engine(f"sqlite:///{path}", poolclass=QueuePool, pool_size=2)
+    with engine.connect() as conn:  # connect once so the timing is the store's own work
+        conn.exec_driver_sql("SELECT 1")
+    began = time.perf_counter()
+    store = LedgerStore(engine, signer, origin=ORIGIN)
+    return store, time.perf_counter() - began
+
+
+def startup_times(path: Path, signer: NoteSigner, repeat: int = 7) -> tuple[float, float]:
+    """Median seconds to construct the store, and to run LedgerStore.open (with migration check)."""
+    constructs, opens = [], []
+    os.environ["BRIGHTLINE_SIGNING_KEY"] = signer.skey
+    os.environ["BRIGHTLINE_LOG_ORIGIN"] = ORIGIN
+    for _ in range(repeat):
+        store, seconds = open_store(path, signer)
+        store.close()
+        constructs.append(seconds)
+        began = time.perf_counter()
+        LedgerStore.open(f"sqlite:///{path}").close()
+        opens.append(time.perf_counter() - began)
+    return statistics.median(constructs), statistics.median(opens)
+
+
+def proof_latency(store: LedgerStore, size: int, count: int) -> dict[str, float]:
+    rng = random.Random(size)
+    for _ in range(50):
+        store.inclusion_proof(rng.randrange(size))  # warm the cache and the pool
+    timings = []
+    for _ in range(count):
+        index = rng.randrange(size)
+        began = time.perf_counter()
+        store.inclusion_proof(index)
+        timings.append(time.perf_counter() - began)
+    proof = store.inclusion_proof(rng.randrange(size))
+    cp = open_checkpoint(proof["checkpoint"], store.vkey)
+    verify_inclusion(
+        bytes.fromhex(proof["leaf_hash"]),
+        proof["index"],
+        size,
+        [bytes.fromhex(h) for h in proof["proof"]],
+        cp.root,
+    )
+    timings.sort()
+    return {
+        "p50": timings[len(timings) // 2] * 1e3,
+        "p99": timings[int(len(timings) * 0.99)] * 1e3,
+        "mean": statistics.fmean(timings) * 1e3,
+        "hashes": len(proof["proof"]),
+    }
+
+
+def bench_proofs(sizes: list[int], count: int, reload: bool) -> None:
+    print("\n## Inclusion proofs and start-up (SQLite, bulk-loaded ledgers)")
+    rows = []
+    for size in [1000, *sizes]:
+        key_file = OUT / f"ledger-{size}.key"
+        signer = (
+            NoteSigner.from_skey(key_file.read_text().strip())
+            if key_file.exists() and not reload
+            else NoteSigner.generate(ORIGIN)
+        )
+        path, load_s = cached_ledger(size, signer, reload)
+        store, _ = open_store(path, signer)
+        lat = proof_latency(store, size, count)
+        store.close()
+        construct_s, open_s = startup_times(path, signer)
+        rows.append((size, load_s, lat, construct_s, open_s, path.stat().st_size))
+    print(
+        f"{'entries':>12}{'load s':>9}{'proof p50 ms':>14}{'p99 ms':>9}{'mean ms':>9}"
+        f"{'hashes':>8}{'start ms':>10}{'open ms':>9}{'file MB':>9}"
+    )
+    for size, load_s, lat, construct_s, open_s, nbytes in rows:
+        load = "cached" if load_s is None else f"{load_s:.0f}"
+        print(
+            f"{size:>12,}{load:>9}{lat['p50']:>14.3f}{lat['p99']:>9.3f}{lat['mean']:>9.3f}"
+            f"{lat['hashes']:>8.0f}{construct_s * 1e3:>10.2f}{open_s * 1e3:>9.1f}"
+            f"{nbytes / 1e6:>9,.0f}"
+        )
+    print(
+        "start = construct LedgerStore on an open engine (head + right edge); "
+        "open = LedgerStore.open incl. the Alembic check"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--threads", default="1,8,64")
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--sizes", default="1e6,1e7")
+    parser.add_argument("--proofs", type=int, default=2000)
+    parser.add_argument("--reload", action="store_true", help="rebuild the cached ledgers")
+    parser.add_argument("--skip-appends", action="store_true")
+    parser.add_argument("--skip-proofs", action="store_true")
+    args = parser.parse_args()
+    print(
+        f"# bench_ledger  (python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f})"
+    )
+    with tempfile.TemporaryDirectory(prefix="bl-bench-") as tmp:
+        os.environ["BRIGHTLINE_DATA_DIR"] = tmp
+        if not args.skip_appends:
+            bench_appends(
+                args.backends.split(","),
+                [int(t) for t in args.threads.split(",")],
+                args.seconds,
+                Path(tmp),
+            )
+    if not args.skip_proofs:
+        sizes = [int(float(s)) for s in args.sizes.split(",") if s]
+        bench_proofs(sizes, args.proofs, args.reload)
+    print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
