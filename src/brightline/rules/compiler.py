@@ -61,6 +61,7 @@ class KindProgram:
         self, pack: LayeredPack, kind: Kind, days: Sequence[object], place: Callable[[object], int]
     ) -> None:
         self.pack = pack
+        self.name = kind.name
         self._place = place
         self.kind = kind
         self.facts = kind.facts
@@ -157,6 +158,8 @@ class SegmentProgram:
         self.default = codegen.OUTCOME_NAMES.index(kind.pack.default_outcome)
         self.parts: list[codegen.Part] = [(r.id, r.cites, r.text) for r in rules]
         self.key = self._choose_key()
+        self.key2 = self._choose_key2()
+        self.shift = len(kind.facts[self.key].values) if self.key >= 0 else 0
         self.evaluators: Lazy[int, Callable[[list[int], list[int]], EvalResult]] = Lazy(
             self._evaluator
         )
@@ -168,8 +171,26 @@ class SegmentProgram:
         self.classes = self._value_classes()
         self.nonmono = self._known_slots()
 
-    def _fixed(self, bit: int) -> dict[int, int]:
-        return {} if bit == 0 or self.key < 0 else {self.key: bit}
+    def _fixed(self, spec: int) -> dict[int, int]:
+        """The slots a specialisation code fixes: ``k[key] | k[key2] << shift``."""
+        fixed: dict[int, int] = {}
+        low, high = spec & ((1 << self.shift) - 1), spec >> self.shift
+        if low and self.key >= 0:
+            fixed[self.key] = low
+        if high and self.key2 >= 0:
+            fixed[self.key2] = high
+        return fixed
+
+    def _choose_key2(self) -> int:
+        """A fact with a default (so always known) that the rules read, to fold in as well."""
+        best, best_count = -1, 0
+        for slot, fact in enumerate(self.kind.facts):
+            if fact.default is None or slot == self.key:
+                continue
+            count = sum(fact.name in condition_facts(r.condition) for r in self.rules)
+            if count > best_count:
+                best, best_count = slot, count
+        return best
 
     def _evaluator(self, bit: int) -> Callable[[list[int], list[int]], EvalResult]:
         builder = codegen.ProgramBuilder(self.rules, self.kind.layout, self._fixed(bit))

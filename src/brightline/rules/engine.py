@@ -54,10 +54,10 @@ class Decider:
     def __init__(self, packs_dir: Path | str | None = None) -> None:
         self.packs_dir = resolve_packs_dir(packs_dir).resolve()
         self._lock = threading.Lock()
-        self._programs: dict[str, PackProgram] = {}
+        self.programs: dict[object, PackProgram] = {}
 
     def program(self, name: object) -> PackProgram:
-        found = self._programs.get(name) if name.__class__ is str else None
+        found = self.programs.get(name) if name.__class__ is str else None
         if found is not None:
             return found
         known = available_packs(self.packs_dir)
@@ -67,41 +67,48 @@ class Decider:
                 field="jurisdiction", allowed=known, got=name,
             )
         with self._lock:
-            if name not in self._programs:
-                self._programs[name] = PackProgram(load_pack(name, self.packs_dir))
-            return self._programs[name]
+            if name not in self.programs:
+                self.programs[name] = PackProgram(load_pack(name, self.packs_dir))
+            return self.programs[name]
 
     def decide(self, case: dict[str, Any], *, flips: bool = True) -> dict[str, Any]:
         """Decide one case (cases.md shape); InvalidCase names what is wrong and what is allowed."""
-        if not isinstance(case, dict):
-            raise InvalidCase(f"a case is a JSON object, got {type(case).__name__}", field="case")
         try:
-            jurisdiction = case["jurisdiction"]
-            kind_name = case["kind"]
-            at = case["at"]
-        except KeyError:
-            missing = [f for f in _REQUIRED if f not in case]
-            raise InvalidCase(
-                f"case is missing {', '.join(missing)} (a case has jurisdiction, at, kind, facts)",
-                field=missing[0],
-            ) from None
-        return _decide(self.program(jurisdiction), case, jurisdiction, kind_name, at, flips)
+            prog = self.programs[case["jurisdiction"]]
+        except (KeyError, TypeError, IndexError):
+            prog = self.program(_required(case)["jurisdiction"])
+        return _decide(prog, case, flips)
 
 
-def _decide(
-    prog: PackProgram, case: dict[str, Any], jurisdiction: object, kind_name: object, at: object,
-    flips: bool,
-) -> dict[str, Any]:
+def _required(case: object) -> dict[str, Any]:
+    """The case as a dict with its required fields, or the InvalidCase saying what is missing."""
+    if not isinstance(case, dict):
+        raise InvalidCase(f"a case is a JSON object, got {type(case).__name__}", field="case")
+    missing = [f for f in _REQUIRED if f not in case]
+    if missing:
+        raise InvalidCase(
+            f"case is missing {', '.join(missing)} (a case has jurisdiction, at, kind, facts)",
+            field=missing[0],
+        )
+    return case
+
+
+def _locate(prog: PackProgram, case: dict[str, Any]) -> tuple[KindProgram, SegmentProgram]:
+    """The slow path of finding the kind and the date segment, with its errors."""
+    case = _required({"jurisdiction": prog.name, **case} if isinstance(case, dict) else case)
+    kind = prog.kind_program(case["kind"])
+    return kind, kind.segment_at(case["at"])
+
+
+def _decide(prog: PackProgram, case: dict[str, Any], flips: bool) -> dict[str, Any]:
     """Steps 1-8 of the decision semantics once the pack is known."""
-    kind = prog.kinds.get(kind_name) if kind_name.__class__ is str else None
-    if kind is None:
-        kind = prog.kind_program(kind_name)
     try:
-        segment = kind.by_at[at]
+        kind = prog.kinds[case["kind"]]
+        segment = kind.by_at[case["at"]]
     except (KeyError, TypeError):
-        segment = kind.segment_at(at)
-    k = kind.base_k.copy()
-    p = kind.base_p.copy()
+        kind, segment = _locate(prog, case)
+    k = kind.base_k[:]
+    p = kind.base_p[:]
     facts = case.get("facts")
     if facts:
         entries = kind.entries
@@ -117,13 +124,16 @@ def _decide(
     elif facts is not None and not isinstance(facts, dict):
         raise _not_object(facts)
     key = segment.key
-    code, why, obl, fnd, rel, blk = segment.evaluators[k[key] if key >= 0 else 0](k, p)
+    spec = k[key] if key >= 0 else 0
+    if segment.key2 >= 0:
+        spec |= k[segment.key2] << segment.shift
+    code, why, obl, fnd, rel, blk = segment.evaluators[spec](k, p)
     return {
         "outcome": OUTCOME_NAMES[code],
         "jurisdiction": prog.name,
         "pack_version": prog.version,
-        "at": at,
-        "kind": kind_name,
+        "at": case["at"],
+        "kind": kind.name,
         "reasons": [{"rule": r, "cites": [*c], "text": t} for r, c, t in why] if why else [],
         "obligations": [{"rule": r, "cites": [*c], "text": t} for r, c, t in obl] if obl else [],
         "findings": [{"rule": r, "cites": [*c], "text": t} for r, c, t in fnd] if fnd else [],
@@ -177,10 +187,7 @@ def decide_with(pack: LayeredPack, case: dict[str, Any], *, flips: bool = True) 
     """Decide a case with a given layered pack (its ``jurisdiction`` field is not consulted)."""
     if not isinstance(case, dict):
         raise InvalidCase(f"a case is a JSON object, got {type(case).__name__}", field="case")
-    missing = [f for f in ("at", "kind") if f not in case]
-    if missing:
-        raise InvalidCase(f"case is missing {', '.join(missing)}", field=missing[0])
-    return _decide(program_for(pack), case, pack.name, case["kind"], case["at"], flips)
+    return _decide(program_for(pack), case, flips)
 
 
 def _not_object(facts: object) -> InvalidCase:
@@ -240,7 +247,10 @@ def _probe(segment: SegmentProgram, k: list[int], p: list[int], slot: int, bit: 
     old_k, old_p = k[slot], p[slot]
     k[slot] = p[slot] = bit
     key = segment.key
-    outcome = segment.outcomes[k[key] if key >= 0 else 0](k, p)
+    spec = k[key] if key >= 0 else 0
+    if segment.key2 >= 0:
+        spec |= k[segment.key2] << segment.shift
+    outcome = segment.outcomes[spec](k, p)
     k[slot], p[slot] = old_k, old_p
     return outcome
 
