@@ -31,7 +31,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select, tuple_, update
+from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
@@ -59,8 +59,6 @@ from brightline.store.db import database_url, is_sqlite, make_engine, migrate
 from brightline.store.tables_ledger import (
     ledger_checkpoints,
     ledger_entries,
-    ledger_head,
-    ledger_nodes,
 )
 
 DEFAULT_ORIGIN = "brightline.chicago/ledger"
@@ -167,6 +165,9 @@ class _HotSQL:
     """The statements of the append path, as plain driver SQL: executemany over tuples is
     several times cheaper than going through the expression layer for every row."""
 
+    mark: str
+    read_head: str
+    read_note: str
     lock_head: str
     insert_entries: str
     insert_nodes: str
@@ -183,6 +184,9 @@ class _HotSQL:
             return "(" + ", ".join([mark] * n) + ")"
 
         return _HotSQL(
+            mark=mark,
+            read_head="SELECT size FROM ledger_head WHERE id = 1",
+            read_note=f"SELECT note FROM ledger_checkpoints WHERE size = {mark}",
             lock_head=f"SELECT size FROM ledger_head WHERE id = 1{lock}",
             insert_entries="INSERT INTO ledger_entries (idx, kind, commitment, leaf_hash, record, "
             f"salt, redacted, created_at) VALUES {values(8)}",
@@ -536,21 +540,33 @@ class LedgerStore:
 
     @staticmethod
     def _head_size(conn: Connection) -> int:
-        size = conn.execute(select(ledger_head.c.size).where(ledger_head.c.id == 1)).scalar()
+        sql = _HotSQL.for_dialect(conn.dialect.paramstyle)
+        size = conn.exec_driver_sql(sql.read_head).scalar()
         if size is None:
             raise LedgerCorrupt("the ledger head row is missing", index=0)
         return int(size)
 
     @staticmethod
     def _fetch(conn: Connection, ids: Sequence[NodeID]) -> list[bytes]:
-        """The stored hashes of ``ids``, in order; LedgerCorrupt if any is missing."""
+        """The stored hashes of ``ids``, in order; LedgerCorrupt if any is missing.
+
+        One primary-key probe per level, as driver SQL: proofs are on the read path of every
+        verifier, and building the statement through the expression layer costs more than the
+        lookups themselves (a row-value IN would make SQLite scan the table)."""
         if not ids:
             return []
-        keys = list({(n.level, n.index) for n in ids})
-        rows = conn.execute(
-            select(ledger_nodes.c.level, ledger_nodes.c.idx, ledger_nodes.c.hash).where(
-                tuple_(ledger_nodes.c.level, ledger_nodes.c.idx).in_(keys)
-            )
+        by_level: dict[int, set[int]] = {}
+        for n in ids:
+            by_level.setdefault(n.level, set()).add(n.index)
+        mark = _HotSQL.for_dialect(conn.dialect.paramstyle).mark
+        terms: list[str] = []
+        params: list[int] = []
+        for level, indices in sorted(by_level.items()):
+            terms.append(f"(level = {mark} AND idx IN ({', '.join([mark] * len(indices))}))")
+            params.append(level)
+            params.extend(sorted(indices))
+        rows = conn.exec_driver_sql(
+            "SELECT level, idx, hash FROM ledger_nodes WHERE " + " OR ".join(terms), tuple(params)
         )
         found = {(level, idx): bytes(digest) for level, idx, digest in rows}
         for n in ids:
@@ -571,9 +587,8 @@ class LedgerStore:
     def _note_at(self, conn: Connection, size: int, root: bytes) -> str:
         """The stored checkpoint for ``size``, or a freshly signed one (not stored) when that
         size fell inside a batch."""
-        note = conn.execute(
-            select(ledger_checkpoints.c.note).where(ledger_checkpoints.c.size == size)
-        ).scalar()
+        sql = _HotSQL.for_dialect(conn.dialect.paramstyle)
+        note = conn.exec_driver_sql(sql.read_note, (size,)).scalar()
         if note is not None:
             return str(note)
         return self._signer.sign(Checkpoint(self.origin, size, root).body())
