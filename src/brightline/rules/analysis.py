@@ -189,7 +189,7 @@ class Space:
         index: dict[str, int] = {}
         for rule in _overrider_order(rules):
             over = tuple(index[r.id] for r in rules if rule.id in r.overrides)
-            deps = frozenset(self.position[n] for a in atoms(rule.condition) for n in (a.fact,))
+            deps = frozenset(self.position[a.fact] for a in atoms(rule.condition))
             for o in over:
                 deps |= self.instances[o].facts
             index[rule.id] = len(self.instances)
