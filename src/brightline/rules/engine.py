@@ -95,7 +95,8 @@ def _required(case: object) -> dict[str, Any]:
 
 def _locate(prog: PackProgram, case: dict[str, Any]) -> tuple[KindProgram, SegmentProgram]:
     """The slow path of finding the kind and the date segment, with its errors."""
-    case = _required({"jurisdiction": prog.name, **case} if isinstance(case, dict) else case)
+    if not (isinstance(case, dict) and "kind" in case and "at" in case):
+        _required({"jurisdiction": prog.name, **case} if isinstance(case, dict) else case)
     kind = prog.kind_program(case["kind"])
     return kind, kind.segment_at(case["at"])
 

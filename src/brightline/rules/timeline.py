@@ -15,8 +15,6 @@ from zoneinfo import ZoneInfo
 from brightline.errors import InvalidCase
 from brightline.rules.model import LayeredPack
 
-_CACHE_LIMIT = 50_000
-
 
 class Timeline:
     def __init__(self, pack: LayeredPack) -> None:
@@ -38,34 +36,23 @@ class Timeline:
         self.end = (
             self.days.index(top.covers_until) if top.covers_until is not None else len(self.days)
         )
-        self._cache: dict[str, int] = {}
 
     def segment(self, at: object) -> int:
         """The index of the segment holding ``at`` (into :attr:`days`); InvalidCase if outside."""
-        found = self._cache.get(at) if at.__class__ is str else None
-        if found is not None:
-            return found
-        index = self._place(at)
-        if index < 0 or index >= self.end:
-            raise self._outside(at)
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        assert isinstance(at, str)
-        self._cache[at] = index
-        return index
-
-    def _place(self, at: object) -> int:
-        if not isinstance(at, str):
+        if at.__class__ is not str:
             raise InvalidCase(
                 f"at must be an ISO 8601 string (a date like 2025-10-04 or a moment with offset "
                 f"like 2025-10-04T10:30:00-05:00), got {type(at).__name__}",
-                field="at", got=at,
+                field="at", got=repr(at),
             )
-        if len(at) == 10:
-            day = _parse_day(at)
-            return bisect_right(self.ordinals, day.toordinal()) - 1
-        moment = _parse_moment(at)
-        return bisect_right(self.stamps, moment.timestamp()) - 1
+        assert isinstance(at, str)
+        if len(at) == 10 and at[4] == "-" and at[7] == "-":
+            index = bisect_right(self.ordinals, _parse_day(at).toordinal()) - 1
+        else:
+            index = bisect_right(self.stamps, _parse_moment(at).timestamp()) - 1
+        if 0 <= index < self.end:
+            return index
+        raise self._outside(at)
 
     def _outside(self, at: object) -> InvalidCase:
         cover = f"from {self.covers_from}"
@@ -80,14 +67,9 @@ class Timeline:
 
 def _parse_day(at: str) -> date:
     try:
-        day = date.fromisoformat(at)
+        return date.fromisoformat(at)
     except ValueError:
-        day = None
-    if day is None or day.isoformat() != at:
-        raise InvalidCase(
-            f"at {at!r} is not a date YYYY-MM-DD", field="at", got=at
-        )
-    return day
+        raise InvalidCase(f"at {at!r} is not a date YYYY-MM-DD", field="at", got=at) from None
 
 
 def _parse_moment(at: str) -> datetime:
