@@ -101,10 +101,8 @@ def check_text(report: dict[str, Any]) -> list[str]:
     ]
     for kind, k in report["kinds"].items():
         lines.append("")
-        lines.append(
-            f"{kind}: {k['rules']} rules, {len(k['segments'])} date segments from "
-            f"{k['segments'][0] if k['segments'] else '-'}, {k['cases']:,} cases"
-        )
+        lines.append(f"{kind}: {k['rules']} rules, {k['cases']:,} cases")
+        lines.append(f"  date segments: {', '.join(k['segments']) or 'none'}")
         lines.append(f"  conflicts: {len(k['conflicts']) or 'none'}")
         for c in k["conflicts"]:
             lines.append(f"    {c['prohibit']} vs {c['permit']}: {c['count']:,} cases, e.g.")
