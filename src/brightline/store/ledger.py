@@ -19,6 +19,7 @@ JSON and a random salt are committed to, and the leaf covers only the kind and t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import queue
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, insert, select, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
@@ -116,8 +118,19 @@ class _Pending:
     means to hand its outcome back: a held lock the writer releases (the cheapest wait there
     is), plus an optional callback for asyncio callers."""
 
-    __slots__ = ("commitment", "done", "error", "kind", "leaf_hash", "notify", "receipt")
-    __slots__ += ("record", "redacts", "rows", "salt")
+    __slots__ = (
+        "commitment",
+        "done",
+        "error",
+        "kind",
+        "leaf_hash",
+        "notify",
+        "receipt",
+        "record",
+        "redacts",
+        "rows",
+        "salt",
+    )
 
     def __init__(
         self,
@@ -144,7 +157,9 @@ class _Pending:
         self.receipt, self.error = receipt, error
         self.done.release()
         if self.notify is not None:
-            self.notify()
+            # RuntimeError: the caller's event loop is closed, so nobody is waiting.
+            with contextlib.suppress(RuntimeError):
+                self.notify()
 
     def outcome(self) -> Receipt:
         if self.error is not None:
@@ -323,12 +338,17 @@ class LedgerStore:
     def open(cls, url: str | None = None) -> LedgerStore:
         """Migrate the database at ``url`` (see :func:`database_url`) and open its ledger."""
         url = database_url(url)
-        migrate(url)
         kwargs: dict[str, Any] = {}
         if is_sqlite(url):
             kwargs = {"poolclass": QueuePool, "pool_size": 4, "max_overflow": 60}
         origin = os.environ.get("BRIGHTLINE_LOG_ORIGIN", DEFAULT_ORIGIN)
-        return cls(make_engine(url, **kwargs), load_signer(origin), origin=origin)
+        signer = load_signer(origin)
+        try:
+            migrate(url)
+            return cls(make_engine(url, **kwargs), signer, origin=origin)
+        except SQLAlchemyError as exc:
+            where = make_url(url).render_as_string(hide_password=True)
+            raise StoreError(f"cannot open the ledger at {where}: {_first_line(exc)}") from exc
 
     @property
     def vkey(self) -> str:
@@ -382,8 +402,12 @@ class LedgerStore:
         loop = asyncio.get_running_loop()
         settled: asyncio.Future[None] = loop.create_future()
 
+        def settle() -> None:
+            if not settled.done():
+                settled.set_result(None)
+
         def wake() -> None:
-            loop.call_soon_threadsafe(lambda: settled.done() or settled.set_result(None))
+            loop.call_soon_threadsafe(settle)
 
         pending.notify = wake
         self._submit(pending)
@@ -728,8 +752,13 @@ def _as_brightline(exc: BaseException) -> BaseException:
     if isinstance(exc, BrightlineError):
         return exc
     if isinstance(exc, SQLAlchemyError):
-        return StoreError(f"ledger append failed: {type(exc).__name__}: {exc}".splitlines()[0])
+        return StoreError(f"ledger append failed: {_first_line(exc)}")
     return exc
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}"
 
 
 class _Audit:
