@@ -170,6 +170,7 @@ class SegmentProgram:
         )
         self.classes = self._value_classes()
         self.nonmono = self._known_slots()
+        self.hints: dict[int, int] = {}  # slot -> the value bit that last settled a question
 
     def _fixed(self, spec: int) -> dict[int, int]:
         """The slots a specialisation code fixes: ``k[key] | k[key2] << shift``."""

@@ -281,7 +281,6 @@ def _questions(
 ) -> list[dict[str, Any]]:
     """Step 7: unknown facts (among ``rel``, those U rules depend on) that can settle the case."""
     out = []
-    classes = segment.classes
     prohibited = segment.prohibited
     full = kind.full
     for slot in kind.slots_of(rel | segment.nonmono):
@@ -294,12 +293,24 @@ def _questions(
         k[slot], p[slot] = 0, full[slot]
         if not could and not blk >> slot & 1:
             continue
-        for bit, _, _ in classes[slot]:
-            if _settle(segment, k, p, slot, bit, blk) != NEEDS_REVIEW:
-                q = kind.questions[slot]
-                out.append({"fact": q["fact"], "text": q["text"], "options": [*q["options"]]})
-                break
+        if _settles(segment, k, p, slot, blk):
+            q = kind.questions[slot]
+            out.append({"fact": q["fact"], "text": q["text"], "options": [*q["options"]]})
     return out
+
+
+def _settles(segment: SegmentProgram, k: list[int], p: list[int], slot: int, blk: int) -> bool:
+    """Does some value of the unknown fact ``slot`` settle the case? The value that settled it
+    last time is tried first (only the order of the search changes, never its answer)."""
+    hints = segment.hints
+    first = hints.get(slot)
+    if first is not None and _settle(segment, k, p, slot, first, blk) != NEEDS_REVIEW:
+        return True
+    for bit, _, _ in segment.classes[slot]:
+        if bit != first and _settle(segment, k, p, slot, bit, blk) != NEEDS_REVIEW:
+            hints[slot] = bit
+            return True
+    return False
 
 
 def _flips(
