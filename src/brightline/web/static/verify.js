@@ -194,9 +194,9 @@
 
   /* Verify the note's Ed25519 signature by the key `vkey` ("name+hash+base64(0x01||key)"). */
   async function verifyNote(note, vkey) {
-    const parts = String(vkey).trim().split("+");
-    if (parts.length !== 3) throw new Error("a verifier key has the form name+hash+key");
-    const [name, hashHex, keyB64] = parts;
+    const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(String(vkey).trim());
+    if (!m) throw new Error("a verifier key has the form name+hash+key");
+    const [, name, hashHex, keyB64] = m;
     const keyBytes = b64ToBytes(keyB64);
     if (keyBytes.length !== 33 || keyBytes[0] !== 1) throw new Error("not an Ed25519 verifier key");
     const keyHash = hexToBytes(hashHex);
