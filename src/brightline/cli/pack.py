@@ -65,6 +65,8 @@ def run_test(args: argparse.Namespace) -> int:
         if missing:
             print(f"  law keys cited by {name}'s rules but exercised by no passing scenario: "
                   f"{', '.join(missing)}")
+        elif results:
+            print(f"  every law key {name}'s rules cite is exercised")
     print(f"{total - failed} passed, {failed} failed, {total} scenarios in {len(names)} packs")
     return 1 if failed else 0
 
