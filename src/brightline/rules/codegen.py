@@ -178,30 +178,36 @@ class ProgramBuilder:
             deps[i] = mask
         return deps
 
-    def _open_slots(self, step: int) -> list[str]:
-        """Lines computing ``rel`` and ``blk`` on a needs_review step of the ladder.
+    def _open_branch(self, step: int, picks: list[tuple[str, int]]) -> list[str]:
+        """The body of a needs_review step: the reasons, ``rel`` and ``blk``.
 
         Refining an unknown fact never turns T or F into anything else (Kleene logic is monotone),
         so only the facts the U rules depend on (``rel``) can settle a needs_review outcome. On
         step 2 (a prohibit U or a review T/U) the outcome stays needs_review unless a prohibit
         becomes T, or every one of those rules depends on the fact (``blk``, the AND of their
         dependencies; a rule that does not read the fact keeps its value, monotone or not). On
-        later steps ``blk`` is every slot: probe fully.
+        later steps ``blk`` is every slot: probe fully. On a needs_review step no rule of a
+        picked group is T (an earlier step would have fired), except T review rules.
         """
         deps = self._deps()
         known = self._deps(known_only=True)
-        lines = ["        rel = 0", "        blk = -1"]
-        for i in sorted(self._needed_for_outcome()):
-            if self.conds[i] is False:
-                continue
-            if deps[i]:
-                lines.append(f"        if y{i} and not m{i}: rel |= {deps[i]}")
-            effect = self.rules[i].effect
-            if step == 1 and effect == "prohibit":
-                lines.append(f"        if y{i} and not m{i}: blk &= {deps[i]}")
-            elif step == 1 and effect == "review":
+        lines = ["        why = []", "        rel = 0", "        blk = -1"]
+        picked = set()
+        for _, i in picks:
+            picked.add(i)
+            lines.append(f"        if y{i}:")
+            lines.append(f"            why.append(P{i})")
+            if step == 1 and self.rules[i].effect == "review":
                 # a T review rule stays T, unless a `known` test on the fact turns it F
-                lines.append(f"        if y{i}: blk &= {known[i]} if m{i} else {deps[i]}")
+                lines.append(f"            if m{i}: blk &= {known[i]}")
+                lines.append(f"            else: rel |= {deps[i]}; blk &= {deps[i]}")
+            elif step == 1:
+                lines.append(f"            rel |= {deps[i]}; blk &= {deps[i]}")
+            else:
+                lines.append(f"            rel |= {deps[i]}")
+        for i in sorted(self._needed_for_outcome() - picked):
+            if self.conds[i] is not False and deps[i]:
+                lines.append(f"        if y{i} and not m{i}: rel |= {deps[i]}")
         return lines
 
     def _applies(self, i: int, must: bool, depth: int = 0) -> str:
@@ -282,15 +288,15 @@ class ProgramBuilder:
         lines += _collect("fnd", g["find"], "m")
         for step, cond, code, picks in _reasoned_ladder(g):
             lines.append(f"    if {cond}:")
+            if code == NEEDS_REVIEW:
+                lines += self._open_branch(step, picks)
+                lines.append(f"        return {code}, why, obl, fnd, rel, blk")
+                continue
             lines += ["    " + line for line in _collect("why", [], "m")]
             for flag, idx in picks:
                 lines.append(f"        if {flag}{idx}: why.append(P{idx})")
-            if code == NEEDS_REVIEW:
-                lines += self._open_slots(step)
-                lines.append(f"        return {code}, why, obl, fnd, rel, blk")
-            else:
-                lines.append(f"        return {code}, why, obl, fnd, 0, 0")
-        # the default: every rule is F, and no fact can change that (see _open_slots)
+            lines.append(f"        return {code}, why, obl, fnd, 0, 0")
+        # the default: every rule is F, and no fact can change that (see _open_branch)
         lines.append(f"    return {default}, [], obl, fnd, 0, 0")
         return "\n".join(lines) + "\n"
 
