@@ -106,9 +106,12 @@ def _state(service: Service) -> tuple[int, int]:
 
 
 def _save_state(service: Service, cursor: int, count: int) -> None:
-    with service.writing() as conn:
-        conn.execute(app_state.delete().where(app_state.c.key.in_([CURSOR, COUNT])))
-        conn.execute(
-            app_state.insert(),
-            [{"key": CURSOR, "value": str(cursor)}, {"key": COUNT, "value": str(count)}],
-        )
+    try:
+        with service.writing() as conn:
+            conn.execute(app_state.delete().where(app_state.c.key.in_([CURSOR, COUNT])))
+            conn.execute(
+                app_state.insert(),
+                [{"key": CURSOR, "value": str(cursor)}, {"key": COUNT, "value": str(count)}],
+            )
+    except IntegrityError:  # another process starting at the same moment saved its own
+        return
