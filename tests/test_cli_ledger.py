@@ -51,8 +51,9 @@ def db(store: LedgerStore) -> str:
 
 
 def test_checkpoint_prints_the_latest_signed_note(
-    ledger: LedgerStore, capsys: pytest.CaptureFixture[str]
+    sqlite_ledger: LedgerStore, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    ledger = sqlite_ledger
     code, out, _ = run(capsys, "ledger", "checkpoint", "--database", db(ledger))
     assert code == 0
     cp = open_checkpoint(out, ledger.vkey)
@@ -140,8 +141,9 @@ def test_verify_passes_then_names_a_changed_row(
 
 
 def test_bad_arguments_exit_cleanly(
-    ledger: LedgerStore, capsys: pytest.CaptureFixture[str]
+    sqlite_ledger: LedgerStore, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    ledger = sqlite_ledger
     code, _, err = run(capsys, "ledger", "prove", "99", "--database", db(ledger))
     assert code == 1 and "no ledger entry 99" in err
     code, _, err = run(capsys, "ledger", "prove", "3", "--size", "50", "--database", db(ledger))
