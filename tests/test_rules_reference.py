@@ -146,6 +146,7 @@ def check_pack(packs_dir: Path, name: str, n: int, seed: int) -> None:
         flips = {(f["fact"], f["value"], f["outcome"]) for f in got["flips"]}
         assert flips == want["flips"], where
         assert len(flips) == len(got["flips"]), where
+        assert decider.decide(case, flips=False) == {**got, "flips": []}, where
 
 
 @pytest.mark.parametrize("name", ["testland", "testbase"])

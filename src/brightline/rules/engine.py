@@ -162,6 +162,7 @@ def reset() -> None:
 
     with _DEFAULT_LOCK:
         _DEFAULT.clear()
+        _BY_PACK.clear()
     clear_cache()
 
 
@@ -180,6 +181,8 @@ def program_for(pack: LayeredPack) -> PackProgram:
     if found is None or found[0] is not pack:
         found = (pack, PackProgram(pack))
         with _DEFAULT_LOCK:
+            if len(_BY_PACK) >= 32:
+                _BY_PACK.clear()
             _BY_PACK[id(pack)] = found
     return found[1]
 
