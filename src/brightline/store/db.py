@@ -6,10 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
-from sqlalchemy import create_engine
 
 DEFAULT_DATA_DIR = Path(os.environ.get("BRIGHTLINE_DATA_DIR", "var"))
 
