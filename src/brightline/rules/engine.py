@@ -103,10 +103,16 @@ def _locate(prog: PackProgram, case: dict[str, Any]) -> tuple[KindProgram, Segme
 
 def _decide(prog: PackProgram, case: dict[str, Any], flips: bool) -> dict[str, Any]:
     """Steps 1-8 of the decision semantics once the pack is known."""
+    kind = None
     try:
         kind = prog.kinds[case["kind"]]
         segment = kind.by_at[case["at"]]
-    except (KeyError, TypeError):
+    except KeyError:
+        if kind is None or "at" not in case:
+            kind, segment = _locate(prog, case)
+        else:
+            segment = kind.segment_at(case["at"])
+    except TypeError:
         kind, segment = _locate(prog, case)
     k = kind.base_k[:]
     p = kind.base_p[:]

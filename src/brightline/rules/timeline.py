@@ -49,7 +49,14 @@ class Timeline:
         if len(at) == 10 and at[4] == "-" and at[7] == "-":
             index = bisect_right(self.ordinals, _parse_day(at).toordinal()) - 1
         else:
-            index = bisect_right(self.stamps, _parse_moment(at).timestamp()) - 1
+            try:
+                moment = datetime.fromisoformat(at)
+            except ValueError:
+                moment = None
+            if moment is None or moment.tzinfo is None:
+                _parse_moment(at)  # raises the error that says what is wrong
+            assert moment is not None
+            index = bisect_right(self.stamps, moment.timestamp()) - 1
         if 0 <= index < self.end:
             return index
         raise self._outside(at)
