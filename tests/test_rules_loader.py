@@ -195,3 +195,42 @@ def test_fallback_only_on_permit_or_not_applicable(packs: Path) -> None:
     edit(file, "  text: No joint patrols with federal agents.",
          "  text: No joint patrols with federal agents.\n  fallback: true")
     assert "fallback is for permit and not_applicable rules" in str(load_error(packs))
+
+
+def test_law_yaml_errors_name_the_key(packs: Path) -> None:
+    law = packs / "law.yaml"
+    edit(law, "    scope: illinois\n    text: No detention", "    scope: ohio\n    text: No detention")
+    err = load_error(packs)
+    assert err.file == "packs/law.yaml" and err.path == "keys.BASE.1.scope"
+    assert "'ohio' is not one of illinois, cook_county, chicago, general, california" in str(err)
+    shutil.copy(FIXTURES / "law.yaml", law)
+    edit(law, "from: 2025-08-30\n    scope: chicago\n    text: No joint",
+         "from: 2025-08-32\n    scope: chicago\n    text: No joint")
+    assert "bad date '2025-08-32'" in str(load_error(packs))
+
+
+def test_included_file_must_be_a_list_of_rules(packs: Path) -> None:
+    file = packs / "testland" / "rules" / "assistance.yaml"
+    file.write_text("id: not-a-list\n")
+    err = load_error(packs)
+    assert err.file == "packs/testland/rules/assistance.yaml" and err.path == "rules"
+    assert "is not of type 'array'" in str(err)
+    edit(packs / "testland" / "pack.yaml", "include: [rules/assistance.yaml]",
+         "include: [rules/missing.yaml]")
+    err = load_error(packs)
+    assert "included file 'rules/missing.yaml' not found" in str(err)
+    assert err.path == "include[0]"
+
+
+def test_a_pack_that_does_not_validate_never_loads(packs: Path) -> None:
+    from brightline.errors import InvalidCase
+    from brightline.rules import Decider
+
+    edit(packs / "testland" / "rules" / "assistance.yaml", "cites: [CITY.1]", "cites: [NOPE]")
+    decider = Decider(packs)
+    case = {"jurisdiction": "testland", "at": "2025-10-04", "kind": "assistance", "facts": {}}
+    with pytest.raises(PackError):
+        decider.decide(case)
+    with pytest.raises(PackError):  # still not loaded on a second try: no half-built pack
+        decider.decide(case)
+    assert not isinstance(PackError("x"), InvalidCase)
