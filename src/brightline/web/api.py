@@ -10,11 +10,12 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from brightline.errors import InvalidRequest
 from brightline.service import Actor, Service
-from brightline.web.deps import current_actor, get_service
+from brightline.web.deps import actor_dep, service_dep
 
 
 class ErrorDetail(BaseModel):
@@ -31,7 +32,7 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorBody} for status in statuses}
 
 
-def require_json(request: Request) -> None:
+async def require_json(request: Request) -> None:
     """POST bodies must be JSON: any other Content-Type is refused with a clear 422."""
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";", 1)[0].strip().lower()
@@ -46,8 +47,8 @@ def require_json(request: Request) -> None:
 
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=_errors(401, 403, 413, 422, 429))
-ServiceDep = Annotated[Service, Depends(get_service)]
-ActorDep = Annotated[Actor, Depends(current_actor)]
+ServiceDep = Annotated[Service, Depends(service_dep)]
+ActorDep = Annotated[Actor, Depends(actor_dep)]
 JsonBody = Depends(require_json)
 
 CASE_EXAMPLE = {
@@ -58,15 +59,22 @@ CASE_EXAMPLE = {
 }
 
 
-@router.post("/decisions", status_code=201, dependencies=[JsonBody], responses=_errors(404))
+@router.post(
+    "/decisions",
+    status_code=201,
+    dependencies=[JsonBody],
+    responses={**_errors(404), 201: {"description": "the decision, its id and its receipt"}},
+    response_class=JSONResponse,
+)
 def post_decision(
     service: ServiceDep,
     actor: ActorDep,
     case: Annotated[dict[str, Any], Body(examples=[CASE_EXAMPLE])],
     follow_up_of: Annotated[str | None, Query(max_length=64)] = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Decide a case (cases.md shape), log it to the ledger; returns the decision and receipt."""
-    return service.decide(case, actor=actor, follow_up_of=follow_up_of)
+    result = service.decide(case, actor=actor, follow_up_of=follow_up_of)
+    return JSONResponse(result, status_code=201)
 
 
 @router.get("/decisions", responses=_errors(404))

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from brightline import __version__
 from brightline.errors import AuthError, BrightlineError, InvalidRequest, error_body
 from brightline.web import api, pages
-from brightline.web.deps import STATIC_DIR, templates
+from brightline.web.deps import STATIC_DIR, TokenCache, templates
 from brightline.web.security import (
     DEFAULT_BODY_LIMIT,
     BodyLimitMiddleware,
@@ -57,9 +57,10 @@ def create_app(
     body_limit: int = DEFAULT_BODY_LIMIT,
     report_limiter: RateLimiter | None = None,
     secure_cookies: bool = False,
+    token_ttl: float = 2.0,
 ) -> FastAPI:
     """The app over ``service``. ``report_limiter`` limits public report posts per client
-    (default 10 a minute)."""
+    (default 10 a minute); bearer tokens are remembered ``token_ttl`` seconds (0: never)."""
     app = FastAPI(
         title="brightline",
         version=__version__,
@@ -71,6 +72,7 @@ def create_app(
     )
     app.state.service = service
     app.state.report_limiter = report_limiter or RateLimiter(limit=10, window=60.0)
+    app.state.token_cache = TokenCache(ttl=token_ttl) if token_ttl > 0 else None
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

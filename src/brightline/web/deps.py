@@ -9,6 +9,7 @@ the JSON error shape under ``/api/`` and into a login redirect or error page for
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from starlette.concurrency import run_in_threadpool
 
 from brightline.errors import AuthError, Forbidden
 from brightline.service import Actor, Service
@@ -60,6 +62,38 @@ def _bearer(request: Request) -> str | None:
     return token.strip()
 
 
+class TokenCache:
+    """Recently seen bearer tokens and their actors, kept ``ttl`` seconds, so that a busy
+    machine client is not looked up in the database on every request. A revoked token stops
+    working within ``ttl`` seconds."""
+
+    def __init__(self, ttl: float = 2.0, size: int = 4096) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._items: dict[str, tuple[float, Actor]] = {}
+
+    def get(self, token: str) -> Actor | None:
+        hit = self._items.get(token)
+        if hit is None or hit[0] < time.monotonic():
+            return None
+        return hit[1]
+
+    def put(self, token: str, actor: Actor) -> None:
+        if len(self._items) >= self.size:
+            self._items.clear()
+        self._items[token] = (time.monotonic() + self.ttl, actor)
+
+
+def _token_actor(request: Request, service: Service, token: str) -> Actor:
+    cache: TokenCache | None = getattr(request.app.state, "token_cache", None)
+    actor = cache.get(token) if cache else None
+    if actor is None:
+        actor = service.actor_for_token(token)
+        if cache:
+            cache.put(token, actor)
+    return actor
+
+
 def current_actor(request: Request) -> Actor:
     """Who is asking: a bearer token (a wrong token is a 401), else the signed session (a
     revoked token there just signs the browser out), else anonymous."""
@@ -69,7 +103,7 @@ def current_actor(request: Request) -> Actor:
     service = get_service(request)
     token = _bearer(request)
     if token is not None:
-        actor = service.actor_for_token(token)
+        actor = _token_actor(request, service, token)
     else:
         actor = _session_actor(request, service) or Actor.anonymous()
     request.state.actor = actor
@@ -85,6 +119,30 @@ def _session_actor(request: Request, service: Service) -> Actor | None:
     except AuthError:
         session.sign_out()
         return None
+
+
+async def service_dep(request: Request) -> Service:
+    """``get_service`` as an async dependency (no thread hop: it does no I/O)."""
+    return get_service(request)
+
+
+async def actor_dep(request: Request) -> Actor:
+    """``current_actor`` as an async dependency: answered on the event loop when the session is
+    anonymous or the token is cached; a database lookup runs in the thread pool."""
+    cached = getattr(request.state, "actor", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    token = _bearer(request)
+    cache: TokenCache | None = getattr(request.app.state, "token_cache", None)
+    if token is not None and cache is not None:
+        actor = cache.get(token)
+        if actor is not None:
+            request.state.actor = actor
+            return actor
+    if token is None and not get_session(request).token:
+        request.state.actor = Actor.anonymous()
+        return request.state.actor  # type: ignore[no-any-return]
+    return await run_in_threadpool(current_actor, request)
 
 
 def require_roles(*roles: str) -> Callable[[Request], Actor]:

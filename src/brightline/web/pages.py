@@ -20,18 +20,18 @@ from brightline.service import Actor, Service
 from brightline.web import law
 from brightline.web.api import checkpoint_view, client_id
 from brightline.web.deps import (
-    current_actor,
-    get_service,
+    actor_dep,
     get_session,
     require_roles,
+    service_dep,
     templates,
     verify_csrf,
 )
 from brightline.web.views import REVIEW_ROLES, SCREEN_ROLES, bar_chart, decision_view, month_chart
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
-ServiceDep = Annotated[Service, Depends(get_service)]
-ActorDep = Annotated[Actor, Depends(current_actor)]
+ServiceDep = Annotated[Service, Depends(service_dep)]
+ActorDep = Annotated[Actor, Depends(actor_dep)]
 Csrf = Depends(verify_csrf)
 
 
