@@ -157,9 +157,13 @@ class SegmentProgram:
         self.rules = rules
         self.default = codegen.OUTCOME_NAMES.index(kind.pack.default_outcome)
         self.parts: list[codegen.Part] = [(r.id, r.cites, r.text) for r in rules]
+        # Specialisation code: k[key] in the low bits; when the key is unknown, k[alt] shifted
+        # by alt_shift; a defaulted fact's bit (key2, always known) shifted by shift.
         self.key = self._choose_key()
+        self.alt = self._choose_key(exclude=self.key) if self.key >= 0 else -1
         self.key2 = self._choose_key2()
-        self.shift = len(kind.facts[self.key].values) if self.key >= 0 else 0
+        self.alt_shift = len(kind.facts[self.key].values) if self.key >= 0 else 0
+        self.shift = self.alt_shift + (len(kind.facts[self.alt].values) if self.alt >= 0 else 0)
         self.evaluators: Lazy[int, Callable[[list[int], list[int]], EvalResult]] = Lazy(
             self._evaluator
         )
@@ -175,12 +179,23 @@ class SegmentProgram:
     def _fixed(self, spec: int) -> dict[int, int]:
         """The slots a specialisation code fixes: ``k[key] | k[key2] << shift``."""
         fixed: dict[int, int] = {}
-        low, high = spec & ((1 << self.shift) - 1), spec >> self.shift
-        if low and self.key >= 0:
-            fixed[self.key] = low
-        if high and self.key2 >= 0:
-            fixed[self.key2] = high
+        low = spec & ((1 << self.alt_shift) - 1)
+        mid = (spec & ((1 << self.shift) - 1)) >> self.alt_shift
+        high = spec >> self.shift
+        for slot, bit in ((self.key, low), (self.alt, mid), (self.key2, high)):
+            if bit and slot >= 0:
+                fixed[slot] = bit
         return fixed
+
+    def spec(self, k: list[int]) -> int:
+        """The specialisation code of the encoded case ``k`` (see ``__init__``)."""
+        key = self.key
+        code = k[key] if key >= 0 else 0
+        if not code and self.alt >= 0:
+            code = k[self.alt] << self.alt_shift
+        if self.key2 >= 0:
+            code |= k[self.key2] << self.shift
+        return code
 
     def _choose_key2(self) -> int:
         """A fact with a default (so always known) that the rules read, to fold in as well."""
@@ -203,11 +218,13 @@ class SegmentProgram:
         fn = codegen.build(builder.outcome_source(self.default), "outcome")
         return fn  # type: ignore[return-value]
 
-    def _choose_key(self) -> int:
+    def _choose_key(self, exclude: int = -1) -> int:
         """The slot whose known value leaves the fewest rules standing (-1: none helps)."""
         layout = self.kind.layout
         best, best_left = -1, 0.75 * len(self.rules)
         for slot, fact in enumerate(self.kind.facts):
+            if slot == exclude or fact.default is not None:
+                continue
             left = 0
             for value in fact.values:
                 bit = layout.bits[slot][value]

@@ -132,6 +132,8 @@ def _decide(prog: PackProgram, case: dict[str, Any], flips: bool) -> dict[str, A
         raise _not_object(facts)
     key = segment.key
     spec = k[key] if key >= 0 else 0
+    if not spec and segment.alt >= 0:
+        spec = k[segment.alt] << segment.alt_shift
     if segment.key2 >= 0:
         spec |= k[segment.key2] << segment.shift
     code, why, obl, fnd, rel, blk = segment.evaluators[spec](k, p)
@@ -256,11 +258,7 @@ def _probe(segment: SegmentProgram, k: list[int], p: list[int], slot: int, bit: 
     """The outcome with fact ``slot`` set to the value ``bit`` (k and p restored after)."""
     old_k, old_p = k[slot], p[slot]
     k[slot] = p[slot] = bit
-    key = segment.key
-    spec = k[key] if key >= 0 else 0
-    if segment.key2 >= 0:
-        spec |= k[segment.key2] << segment.shift
-    outcome = segment.outcomes[spec](k, p)
+    outcome = segment.outcomes[segment.spec(k)](k, p)
     k[slot], p[slot] = old_k, old_p
     return outcome
 
@@ -273,7 +271,7 @@ def _settle(
     A prohibit rule that becomes T makes it prohibited; else it stays needs_review
     unless every rule keeping it there depends on this fact (``blk``): only then probe fully.
     """
-    if slot == segment.key:  # its specialised programs are small: probe fully
+    if slot == segment.key or slot == segment.alt:  # specialised programs are small: probe
         return _probe(segment, k, p, slot, bit)
     k[slot] = p[slot] = bit
     hit = segment.prohibited(k, p)
