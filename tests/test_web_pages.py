@@ -146,6 +146,7 @@ def test_law_ledger_and_stats_pages(sqlite_web: Web) -> None:
     law = sqlite_web.client.get("/law?pack=chicago&at=2025-10-10&since=2025-08-01")
     assert law.status_code == 200
     assert "EO2025-6.C5" in law.text and "Came into force" in law.text
+    assert "Cases whose outcome changes" in law.text
     assert "test case" in law.text
     sqlite_web.client.post("/api/v1/reports", json=support.REPORT)
     ledger = sqlite_web.client.get("/ledger?index=0")

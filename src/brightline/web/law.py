@@ -122,3 +122,17 @@ def scenarios_for(rule: dict[str, Any], pack: str) -> list[dict[str, Any]]:
         if rule_id in named or cites & cited:
             matched.append(sc)
     return matched
+
+
+@lru_cache(maxsize=32)
+def _outcome_changes(name: str, first: date, second: date) -> dict[str, Any]:
+    from brightline.rules import load_pack
+    from brightline.rules.analysis import diff_pack
+
+    return dict(diff_pack(load_pack(name), first, second))
+
+
+def outcome_changes(name: str, first: date, second: date) -> dict[str, Any]:
+    """Exactly which cases change outcome between the two dates (the pack analysis), per kind
+    and outcome pair, with example cases; cached per (pack, dates)."""
+    return _outcome_changes(check_pack(name), first, second)

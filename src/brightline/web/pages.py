@@ -269,7 +269,9 @@ def law_page(
     when = _date(at, "at", date.today())
     rules = law.rules_on(name, when)
     table = law.clauses()
-    diff = law.changes(name, _date(since, "since", when), when) if since else None
+    earlier = _date(since, "since", when)
+    diff = law.changes(name, earlier, when) if since else None
+    outcomes = law.outcome_changes(name, earlier, when) if since else None
     for rule in rules:
         rule["clauses"] = [{"key": k, **table.get(k, {})} for k in rule.get("cites") or []]
         rule["scenarios"] = law.scenarios_for(rule, name)
@@ -283,6 +285,7 @@ def law_page(
         since=since or "",
         kinds=law.by_kind(rules),
         diff=diff,
+        outcomes=outcomes,
     )
 
 
