@@ -27,7 +27,7 @@ from brightline.service.officers import (
     unit_officers,
 )
 from brightline.store.tables_roster import roster_inspections
-from test_roster_support import write_subset
+from test_roster_support import subset_dir
 
 SUPERVISOR = Actor("sgt.ortiz", "supervisor")
 AUDITOR = Actor("ig.audit", "auditor")
@@ -44,8 +44,7 @@ GOOD = {
 
 @pytest.fixture(scope="module")
 def subset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    shared = Path(__file__).resolve().parents[1].parent / "shared"
-    return write_subset(shared, tmp_path_factory.mktemp("subset"))
+    return subset_dir(tmp_path_factory)
 
 
 def _open(url: str, subset: Path) -> Service:
@@ -55,14 +54,22 @@ def _open(url: str, subset: Path) -> Service:
 
 
 @pytest.fixture
-def service(db_url: str, subset: Path) -> Iterator[Service]:
+def service(
+    db_url: str, subset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Service]:
+    monkeypatch.setenv("BRIGHTLINE_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("BRIGHTLINE_SIGNING_KEY", raising=False)
     opened = _open(db_url, subset)
     yield opened
     opened.close()
 
 
 @pytest.fixture
-def lite(sqlite_url: str, subset: Path) -> Iterator[Service]:
+def lite(
+    sqlite_url: str, subset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Service]:
+    monkeypatch.setenv("BRIGHTLINE_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("BRIGHTLINE_SIGNING_KEY", raising=False)
     opened = _open(sqlite_url, subset)
     yield opened
     opened.close()

@@ -14,17 +14,18 @@ from brightline.errors import InvalidRequest
 from brightline.service import Service
 from brightline.service.officers import find_officers, import_roster, import_roster_if_empty
 from brightline.store.tables_roster import roster_officers, roster_stars, roster_unit_history
-from test_roster_support import ROSTER_FILE, write_subset
+from test_roster_support import ROSTER_FILE, subset_dir
 
 
 @pytest.fixture(scope="module")
 def subset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    shared = Path(__file__).resolve().parents[1].parent / "shared"
-    return write_subset(shared, tmp_path_factory.mktemp("subset"))
+    return subset_dir(tmp_path_factory)
 
 
 @pytest.fixture
-def service(db_url: str) -> Iterator[Service]:
+def service(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Service]:
+    monkeypatch.setenv("BRIGHTLINE_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("BRIGHTLINE_SIGNING_KEY", raising=False)
     opened = Service.open(db_url)
     yield opened
     opened.close()

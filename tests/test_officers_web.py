@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from brightline.service.officers import import_roster, roster_index
-from test_roster_support import write_subset
+from test_roster_support import subset_dir
 from test_web_support import Web, csrf_of, make_web
 
 GOOD = {
@@ -28,8 +28,7 @@ DEMOGRAPHIC = ("race", "gender", "birth_year", "age")
 
 @pytest.fixture(scope="module")
 def subset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    shared = Path(__file__).resolve().parents[1].parent / "shared"
-    return write_subset(shared, tmp_path_factory.mktemp("subset"))
+    return subset_dir(tmp_path_factory)
 
 
 @pytest.fixture

@@ -8,7 +8,10 @@ SQLite and PostgreSQL import a real-data subset (see ``test_officers_store.py``)
 from __future__ import annotations
 
 import csv
+import fcntl
 import gzip
+import json
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +30,9 @@ from brightline.store.tables_roster import (
 )
 from test_roster_support import ROSTER_FILE
 
+SHARED = Path(
+    os.environ.get("BRIGHTLINE_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared")
+)
 DEMOGRAPHIC = {"race", "gender", "sex", "birth_year", "current_age", "age"}
 PUBLIC_FIELDS = {
     "id",
@@ -44,16 +50,29 @@ PUBLIC_FIELDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, dict[str, Any]]]:
-    from test_roster_support import write_csv  # noqa: F401  (keeps the helper importable)
+def _run_folder(factory: pytest.TempPathFactory) -> Path:
+    """A folder of this test run shared by its xdist workers (the worker's own one without xdist)."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
-    shared = Path(__file__).resolve().parents[1].parent / "shared"
-    url = f"sqlite:///{tmp_path_factory.mktemp('roster') / 'brightline.db'}"
-    service = Service.open(url)
-    report = import_roster(service.engine, [shared / "data" / "cpd-roster"])
-    yield service, report
-    service.close()
+
+@pytest.fixture(scope="session")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, dict[str, Any]]]:
+    """The full roster imported into one SQLite file per test run: the first worker to get
+    the lock imports, the others open the same file."""
+    folder = _run_folder(tmp_path_factory)
+    done = folder / "roster-full.json"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BRIGHTLINE_DATA_DIR", str(folder / "roster-var"))
+        patch.delenv("BRIGHTLINE_SIGNING_KEY", raising=False)
+        with open(folder / "roster-full.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            service = Service.open(f"sqlite:///{folder / 'roster-full.db'}")
+            if not done.exists():
+                report = import_roster(service.engine, [SHARED / "data" / "cpd-roster"])
+                done.write_text(json.dumps(report))
+        yield service, json.loads(done.read_text())
+        service.close()
 
 
 def _counts(service: Service) -> dict[str, int]:
@@ -90,8 +109,7 @@ def test_counts_after_import(full: tuple[Service, dict[str, Any]]) -> None:
 def test_a_second_import_changes_nothing(full: tuple[Service, dict[str, Any]]) -> None:
     service, _ = full
     before = _counts(service)
-    shared = Path(__file__).resolve().parents[1].parent / "shared"
-    again = import_roster(service.engine, [shared / "data" / "cpd-roster"])
+    again = import_roster(service.engine, [SHARED / "data" / "cpd-roster"])
     assert again["totals"]["imported"] == 0 and again["linked"] == 0
     assert (
         again["totals"]["unchanged"] == again["totals"]["rows_read"] - again["totals"]["rejected"]

@@ -8,6 +8,8 @@ import gzip
 import io
 from pathlib import Path
 
+import pytest
+
 ROSTER_FILE = "roster_1985-2023_2023-11_p891976.csv.gz"
 PROFILES_FILE = "final-profiles.csv.gz"
 HISTORY_FILE = "unit-history.csv.gz"
@@ -32,6 +34,17 @@ def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> Path
     else:
         path.write_bytes(data)
     return path
+
+
+_SUBSETS: dict[tuple[str, ...], Path] = {}
+
+
+def subset_dir(factory: pytest.TempPathFactory, prefixes: tuple[str, ...] = ("AB",)) -> Path:
+    """:func:`write_subset` once per test process (the files are only read by the tests)."""
+    if prefixes not in _SUBSETS:
+        shared = Path(__file__).resolve().parents[1].parent / "shared"
+        _SUBSETS[prefixes] = write_subset(shared, factory.mktemp("subset"), prefixes)
+    return _SUBSETS[prefixes]
 
 
 def write_subset(shared_dir: Path, dest: Path, prefixes: tuple[str, ...] = ("AB",)) -> Path:

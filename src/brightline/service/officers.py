@@ -130,8 +130,10 @@ def import_roster(engine: Engine, paths: Sequence[Path | str]) -> dict[str, Any]
         for one in parsed:
             reports.append(_IMPORTERS[one.kind](conn, one))
         linked = _link(conn)
-    _forget_index(engine)
-    return {"files": reports, "linked": linked, "totals": _totals(reports)}
+    totals = _totals(reports)
+    if totals["imported"] or linked:
+        _forget_index(engine)
+    return {"files": reports, "linked": linked, "totals": totals}
 
 
 def _totals(reports: list[dict[str, Any]]) -> dict[str, int]:
