@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Final
 
 from brightline.errors import InvalidInput
@@ -45,6 +46,7 @@ from brightline.rules.model import (
 T: Final = 1
 F: Final = 2
 U: Final = 4
+SETTLED: Final = frozenset((T, F, U))  # a mask of one value: the same in every case of a region
 DECISIVE: Final = ("prohibit", "permit", "review", "not_applicable")
 EXAMPLES: Final = 3
 
@@ -223,7 +225,7 @@ class Space:
             out = list(parent)
             todo = self.by_fact[changed]
         for i in todo:
-            if parent is not None and parent[i] in (T, F, U):
+            if parent is not None and parent[i] in SETTLED:
                 continue  # settled regions stay settled
             m = self._fns[i](state)
             for o in self.instances[i].overriders:
@@ -422,12 +424,14 @@ class Changes(Goal):
         self.prohibits = [
             [i for i in ds if inst[i].rule.effect == "prohibit"] for ds in self.decisive
         ]
-        self.changed = _changed_instances(space, self.decisive)
+        self.changed = _picker(_changed_instances(space, self.decisive))
+        self.pick = [_picker(ds) for ds in self.decisive]
+        self.pick_prohibits = [_picker(ps) for ps in self.prohibits]
         self.pairs: dict[tuple[str, str], Tally] = {}
         self._memo: dict[tuple[int, tuple[int, ...]], str] = {}
 
     def resolve(self, state: State, masks: list[int], mult: int) -> Sequence[int] | None:
-        if all(masks[i] == F for i in self.changed):
+        if not set(self.changed(masks)) - {F}:
             return None  # the same rules decide alike on both days
         outcomes = [self._outcome(state, masks, d) for d in (0, 1)]
         if outcomes[0] is not None and outcomes[1] is not None:
@@ -440,19 +444,30 @@ class Changes(Goal):
             for d in (0, 1)
             if outcomes[d] is None
             for i in self.decisive[d]
-            if masks[i] not in (T, F, U)
+            if masks[i] not in SETTLED
         ]
 
     def _outcome(self, state: State, masks: list[int], d: int) -> str | None:
         """The outcome on day ``d`` if it is the same for the whole region, else None."""
-        if any(masks[i] == T for i in self.prohibits[d]):
+        if T in self.pick_prohibits[d](masks):
             return "prohibited"
-        key = (d, tuple(masks[i] for i in self.decisive[d]))
-        if any(m not in (T, F, U) for m in key[1]):
+        key = (d, self.pick[d](masks))
+        if not SETTLED.issuperset(key[1]):
             return None
         if key not in self._memo:
             self._memo[key] = self.outcome(self.space.pack, self.space.case(state, d))
         return self._memo[key]
+
+
+def _picker(indices: Sequence[int]) -> Callable[[list[int]], tuple[int, ...]]:
+    """A fast function from masks to the tuple of masks at ``indices``."""
+    if len(indices) > 1:
+        getter = itemgetter(*indices)
+        return lambda masks: getter(masks)
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda masks: (masks[only],)
+    return lambda masks: ()
 
 
 def _changed_instances(space: Space, decisive: list[list[int]]) -> list[int]:
