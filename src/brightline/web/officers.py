@@ -262,7 +262,9 @@ def failures_page(
     until: Text = None,
 ) -> Response:
     query = {"unit": unit or "", "watch": watch or "", "since": since or "", "until": until or ""}
-    rows = officers_service.inspection_failures(service, actor=actor, **query)
+    rows = officers_service.inspection_failures(
+        service, actor=actor, unit=unit, watch=watch, since=since, until=until
+    )
     return _render(request, "officers/failures.html", rows=rows, query=query, watches=WATCHES)
 
 
