@@ -74,7 +74,9 @@ class KindProgram:
             [c.bits for c in self.codecs.values()],
         )
         self.full = [(1 << len(f.values)) - 1 for f in kind.facts]
-        self.base_k = [0 if f.default is None else self.codecs[f.name].bits[f.default] for f in kind.facts]
+        self.base_k = [
+            0 if f.default is None else self.codecs[f.name].bits[f.default] for f in kind.facts
+        ]
         self.base_p = [
             full if f.default is None else self.codecs[f.name].bits[f.default]
             for f, full in zip(kind.facts, self.full, strict=True)
@@ -164,6 +166,7 @@ class SegmentProgram:
         self.key2 = self._choose_key2()
         self.alt_shift = len(kind.facts[self.key].values) if self.key >= 0 else 0
         self.shift = self.alt_shift + (len(kind.facts[self.alt].values) if self.alt >= 0 else 0)
+        self.spec_params = (self.key, self.alt, self.alt_shift, self.key2, self.shift)
         self.evaluators: Lazy[int, Callable[[list[int], list[int]], EvalResult]] = Lazy(
             self._evaluator
         )
@@ -271,11 +274,11 @@ class SegmentProgram:
             groups: dict[tuple[bool, ...], list[object]] = {}
             for value in fact.values:
                 bit = layout.bits[slot][value]
-                groups.setdefault(tuple(bool(m & bit) for m in sorted(masks[slot])), []).append(value)
+                groups.setdefault(tuple(bool(m & bit) for m in sorted(masks[slot])), []).append(
+                    value
+                )
             bits = layout.bits[slot]
             out.append(
-                tuple(
-                    (bits[vs[0]], sum(bits[v] for v in vs), tuple(vs)) for vs in groups.values()
-                )
+                tuple((bits[vs[0]], sum(bits[v] for v in vs), tuple(vs)) for vs in groups.values())
             )
         return out

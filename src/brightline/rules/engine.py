@@ -43,7 +43,9 @@ class PackProgram:
             raise InvalidCase(
                 f"kind {name!r} is not a kind of pack {self.name!r} "
                 f"(allowed: {', '.join(sorted(self.kinds))})",
-                field="kind", allowed=sorted(self.kinds), got=name,
+                field="kind",
+                allowed=sorted(self.kinds),
+                got=name,
             )
         return found
 
@@ -64,7 +66,9 @@ class Decider:
         if not isinstance(name, str) or name not in known:
             raise InvalidCase(
                 f"jurisdiction {name!r} has no pack (allowed: {', '.join(known) or 'none'})",
-                field="jurisdiction", allowed=known, got=name,
+                field="jurisdiction",
+                allowed=known,
+                got=name,
             )
         with self._lock:
             if name not in self.programs:
@@ -130,12 +134,12 @@ def _decide(prog: PackProgram, case: dict[str, Any], flips: bool) -> dict[str, A
             k, p = _encode(kind, facts)
     elif facts is not None and not isinstance(facts, dict):
         raise _not_object(facts)
-    key = segment.key
+    key, alt, alt_shift, key2, shift = segment.spec_params  # segment.spec(k), inlined
     spec = k[key] if key >= 0 else 0
-    if not spec and segment.alt >= 0:
-        spec = k[segment.alt] << segment.alt_shift
-    if segment.key2 >= 0:
-        spec |= k[segment.key2] << segment.shift
+    if not spec and alt >= 0:
+        spec = k[alt] << alt_shift
+    if key2 >= 0:
+        spec |= k[key2] << shift
     code, why, obl, fnd, rel, blk = segment.evaluators[spec](k, p)
     return {
         "outcome": OUTCOME_NAMES[code],
@@ -177,7 +181,11 @@ def reset() -> None:
 def decide(case: dict[str, Any], *, flips: bool = True) -> dict[str, Any]:
     """Decide one case with the default packs (cases.md shapes); raises InvalidCase."""
     decider = _DEFAULT[0] if _DEFAULT else default_decider()
-    return decider.decide(case, flips=flips)
+    try:  # Decider.decide, inlined: this is the hot path
+        prog = decider.programs[case["jurisdiction"]]
+    except (KeyError, TypeError, IndexError):
+        prog = decider.program(_required(case)["jurisdiction"])
+    return _decide(prog, case, flips)
 
 
 _BY_PACK: dict[int, tuple[LayeredPack, PackProgram]] = {}
@@ -234,7 +242,9 @@ def _unknown_fact(kind: KindProgram, name: object) -> InvalidCase:
     names = [f.name for f in kind.facts]
     return InvalidCase(
         f"unknown fact {name!r} for kind {kind.kind.name!r} (allowed: {', '.join(names)})",
-        field="facts", fact=str(name), allowed=names,
+        field="facts",
+        fact=str(name),
+        allowed=names,
     )
 
 
@@ -249,7 +259,9 @@ def _bad_value(codec: FactCodec, value: object) -> InvalidCase:
         what = f"fact {fact.name!r} takes a string value, not {type(value).__name__} {value!r}"
     return InvalidCase(
         f"{what} (allowed: {shown})",
-        field="facts", fact=fact.name, allowed=list(fact.values),
+        field="facts",
+        fact=fact.name,
+        allowed=list(fact.values),
         got=value if isinstance(value, str | bool | int | float) else repr(value),
     )
 
@@ -350,5 +362,7 @@ def _flips(
             fact = kind.facts[slot]
             if len(changed) > 1:
                 changed.sort(key=lambda vo: fact.values.index(vo[0]))
-            out += [{"fact": fact.name, "value": v, "outcome": OUTCOME_NAMES[o]} for v, o in changed]
+            out += [
+                {"fact": fact.name, "value": v, "outcome": OUTCOME_NAMES[o]} for v, o in changed
+            ]
     return out
