@@ -496,7 +496,7 @@ class LedgerStore:
                 for pending in batch:
                     self._commit([pending])
                 return
-            batch[0].finish(None, _as_brightline(exc))
+            batch[0].finish(None, self._as_brightline(exc))
             return
         for pending, receipt in zip(batch, receipts, strict=True):
             pending.finish(receipt)
@@ -507,17 +507,23 @@ class LedgerStore:
             conn.execution_options(sqlite_begin="IMMEDIATE")
             sql = _HotSQL.for_dialect(conn.dialect.paramstyle)
             with conn.begin():
-                edge = self._edge_for_write(conn, sql)
-                first = edge.size
-                entry_rows, node_rows = _tree_rows(edge, batch, created_at)
-                conn.exec_driver_sql(sql.insert_entries, entry_rows)
-                conn.exec_driver_sql(sql.insert_nodes, node_rows)
-                self._insert_extra_rows(conn, batch, first)
-                self._apply_redactions(conn, batch)
-                root = edge.root()
-                note = self._signer.sign(Checkpoint(self.origin, edge.size, root).body())
-                conn.exec_driver_sql(sql.insert_checkpoint, (edge.size, root, note, created_at))
-                conn.exec_driver_sql(sql.update_head, (edge.size,))
+                # The ledger's own statements go straight to the driver cursor of this very
+                # transaction; the callers' extra rows go through SQLAlchemy for their types.
+                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    edge = self._edge_for_write(conn, cursor, sql)
+                    first = edge.size
+                    entry_rows, node_rows = _tree_rows(edge, batch, created_at)
+                    cursor.executemany(sql.insert_entries, entry_rows)
+                    cursor.executemany(sql.insert_nodes, node_rows)
+                    self._insert_extra_rows(conn, batch, first)
+                    self._apply_redactions(conn, batch)
+                    root = edge.root()
+                    note = self._signer.sign(Checkpoint(self.origin, edge.size, root).body())
+                    cursor.execute(sql.insert_checkpoint, (edge.size, root, note, created_at))
+                    cursor.execute(sql.update_head, (edge.size,))
+                finally:
+                    cursor.close()
         self._edge = edge
         root_hex = root.hex()
         return [
@@ -525,10 +531,21 @@ class LedgerStore:
             for i, p in enumerate(batch)
         ]
 
-    def _edge_for_write(self, conn: Connection, sql: _HotSQL) -> CompactRange:
+    def _as_brightline(self, exc: BaseException) -> BaseException:
+        """Database errors (from SQLAlchemy or straight from the driver) become StoreError."""
+        if isinstance(exc, BrightlineError):
+            return exc
+        dbapi = getattr(self._engine.dialect, "loaded_dbapi", None)
+        driver_error = getattr(dbapi, "Error", SQLAlchemyError)
+        if isinstance(exc, SQLAlchemyError | driver_error):
+            return StoreError(f"ledger append failed: {_first_line(exc)}")
+        return exc
+
+    def _edge_for_write(self, conn: Connection, cursor: Any, sql: _HotSQL) -> CompactRange:
         """Lock the head row and return a private copy of the right edge at the committed size
         (reloaded from the stored nodes when another process appended meanwhile)."""
-        size = int(conn.exec_driver_sql(sql.lock_head).scalar_one())
+        cursor.execute(sql.lock_head)
+        size = int(cursor.fetchone()[0])
         edge = self._edge
         if edge is None or edge.size != size:
             return self._load_edge(conn, size)
@@ -746,14 +763,6 @@ def _json_object(text: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise LedgerCorrupt("a stored record is not a JSON object")
     return value
-
-
-def _as_brightline(exc: BaseException) -> BaseException:
-    if isinstance(exc, BrightlineError):
-        return exc
-    if isinstance(exc, SQLAlchemyError):
-        return StoreError(f"ledger append failed: {_first_line(exc)}")
-    return exc
 
 
 def _first_line(exc: BaseException) -> str:
