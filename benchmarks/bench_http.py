@@ -13,6 +13,7 @@ conduct; several outcomes), rotated by the Lua script. After each backend the le
 compared with the number of 201 answers: every acknowledged decision must be in the log.
 
     .venv/bin/python benchmarks/bench_http.py [--duration 10] [--backends sqlite,postgresql]
+                                              [--workers 1,2]
 
 Needs ``wrk`` (Debian package; installed with apt-get when missing and running as root) and, for
 PostgreSQL, the server at BRIGHTLINE_TEST_PG_URL (default postgres@127.0.0.1:5432).
@@ -172,7 +173,7 @@ def brightline(*args: str, env: dict[str, str], stdin: str | None = None) -> str
 
 
 @contextmanager
-def server(url: str, root: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
+def server(url: str, root: Path, workers: int) -> Iterator[tuple[str, str, dict[str, str]]]:
     env = {**os.environ, "BRIGHTLINE_DATA_DIR": str(root), "BRIGHTLINE_SECRET_KEY": "bench"}
     env.pop("BRIGHTLINE_SIGNING_KEY", None)
     brightline(
@@ -191,7 +192,18 @@ def server(url: str, root: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
     port = free_port()
     log = (root / "server.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "brightline", "serve", "--port", str(port), "--database", url],
+        [
+            sys.executable,
+            "-m",
+            "brightline",
+            "serve",
+            "--port",
+            str(port),
+            "--database",
+            url,
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -262,11 +274,11 @@ def ledger_size(base: str) -> int:
     return int(httpx.get(base + "/api/v1/ledger/checkpoint", timeout=10).json()["size"])
 
 
-def bench_backend(backend: str, wrk: str, duration: int, rate: int) -> list[str]:
+def bench_backend(backend: str, wrk: str, duration: int, rate: int, workers: int) -> list[str]:
     lines = []
     with tempfile.TemporaryDirectory(prefix="bl-bench-") as tmp:
         root = Path(tmp)
-        with database(backend, root) as url, server(url, root) as (base, token, _env):
+        with database(backend, root) as url, server(url, root, workers) as (base, token, _env):
             fast = root / "fast.lua"
             fast.write_text(lua_script(token, None))
             run_wrk(wrk, base, fast, 8, 2)  # warm up (imports, caches, connections)
@@ -304,13 +316,18 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per run")
     parser.add_argument("--rate", type=int, default=300, help="paced requests per second")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument(
+        "--workers", default="1,2", help="server processes to try, comma-separated (default 1,2)"
+    )
     args = parser.parse_args()
     wrk = ensure_wrk()
     print(f"bench_http: POST /api/v1/decisions, {args.duration} s per run, wrk {wrk}")
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
-    for backend in args.backends.split(","):
-        for line in bench_backend(backend.strip(), wrk, args.duration, args.rate):
-            print(line, flush=True)
+    for workers in (int(w) for w in args.workers.split(",")):
+        print(f"-- brightline serve --workers {workers}")
+        for backend in args.backends.split(","):
+            for line in bench_backend(backend.strip(), wrk, args.duration, args.rate, workers):
+                print(line, flush=True)
 
 
 if __name__ == "__main__":

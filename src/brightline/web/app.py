@@ -84,6 +84,27 @@ def create_app(
     return app
 
 
+def app_from_env() -> FastAPI:
+    """An app over ``Service.open()`` (database from BRIGHTLINE_DATABASE_URL): the factory each
+    uvicorn worker process calls when ``brightline serve --workers N`` runs several. The service
+    is closed when the worker shuts down."""
+    from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
+
+    from brightline.service import Service
+
+    service = Service.open()
+    app = create_app(service)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        service.close()
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
 def _include_officers(app: FastAPI) -> None:
     try:
         module = importlib.import_module("brightline.web.officers")
