@@ -117,13 +117,14 @@ def test_a_second_import_changes_nothing(full: tuple[Service, dict[str, Any]]) -
     assert _counts(service) == before
 
 
-def _active_star1_holders(shared: Path) -> dict[int, set[tuple[str, str]]]:
-    holders: dict[int, set[tuple[str, str]]] = defaultdict(set)
+def _active_star1_holders(shared: Path) -> dict[int, set[str]]:
+    """star1 value → roster row ids of the active officers holding it, where 2 or more do."""
+    holders: dict[int, set[str]] = defaultdict(set)
     with gzip.open(shared / "data" / "cpd-roster" / ROSTER_FILE, "rt", newline="") as handle:
         for row in csv.DictReader(handle):
             if row["status"] == "Y" and row["star1"]:
-                holders[int(float(row["star1"]))].add((row["first_name"], row["last_name"]))
-    return {star: names for star, names in holders.items() if len(names) > 1}
+                holders[int(float(row["star1"]))].add(row["roster_1985-2023_2023-11_p891976_ID"])
+    return {star: rows for star, rows in holders.items() if len(rows) > 1}
 
 
 def test_recycled_stars_return_every_holder(
@@ -131,10 +132,15 @@ def test_recycled_stars_return_every_holder(
 ) -> None:
     service, _ = full
     shared = _active_star1_holders(shared_dir)
-    assert len(shared) >= 1_300  # the README counts 1,314 star1 values held by 2+ active officers
-    for star, names in shared.items():
-        found = find_officers(service, star=star, limit=200)
-        assert names <= {(p["first_name"], p["last_name"]) for p in found["results"]}, star
+    assert len(shared) == 1_314  # as the data README counts
+    o = roster_officers
+    with service.reading() as conn:
+        ids = dict(
+            conn.execute(select(o.c.source_key, o.c.id).where(o.c.source.like("roster:%"))).all()
+        )
+    for star, rows in shared.items():
+        found = {p["id"] for p in find_officers(service, star=star, limit=200)["results"]}
+        assert {ids[r] for r in rows} <= found, star
 
 
 def test_star_13001_lists_the_lieutenant_and_the_officer(

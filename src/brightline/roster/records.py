@@ -59,6 +59,7 @@ class HistoryRow:
     unit: int
     start_date: date | None
     end_date: date | None
+    line: int = 0
 
 
 @dataclass(frozen=True)

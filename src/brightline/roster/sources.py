@@ -274,7 +274,7 @@ def _read_history(parsed: ParsedFile, rows: Iterator[tuple[int, Row]]) -> None:
             _reject(parsed, line, error)
             continue
         seq[uid] = seq.get(uid, 0) + 1
-        parsed.history.append(HistoryRow(uid, seq[uid], unit, start, end))
+        parsed.history.append(HistoryRow(uid, seq[uid], unit, start, end, line))
 
 
 def _read_unit_reference(parsed: ParsedFile, rows: Iterator[tuple[int, Row]]) -> None:

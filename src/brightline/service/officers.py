@@ -262,7 +262,7 @@ def _import_history_file(conn: Connection, parsed: ParsedFile) -> dict[str, Any]
             parsed.rejections.append(
                 Rejection(
                     Path(parsed.path).name,
-                    0,
+                    row.line,
                     "unknown_officer",
                     f"UID {row.profile_key} is not in any imported profiles file",
                 )
@@ -662,7 +662,12 @@ def _log_inspection(
     }
     receipt = service.ledger.append("inspection", record, rows=[(roster_inspections, row)])
     return {
-        "officer": {"id": person.id, "name": person.name, "star": check.star},
+        "officer": {
+            "id": person.id,
+            "name": person.name,
+            "star": check.star,
+            "star_on_record": check.star is None or check.star in person.star_numbers(),
+        },
         "outcome": decision["outcome"],
         "compliant": not reasons,
         "failures": reasons,

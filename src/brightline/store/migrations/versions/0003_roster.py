@@ -111,9 +111,7 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.String(40), nullable=False),
         sa.UniqueConstraint("ledger_index", name="uq_roster_inspections_ledger_index"),
     )
-    op.create_index(
-        "ix_roster_inspections_unit_on", "roster_inspections", ["unit", "inspected_on"]
-    )
+    op.create_index("ix_roster_inspections_unit_on", "roster_inspections", ["unit", "inspected_on"])
 
 
 def downgrade() -> None:
