@@ -101,6 +101,7 @@ def _roll_call(service: Service) -> tuple[int, list[dict[str, Any]], dict[str, A
 def test_each_officer_is_decided_and_logged_with_its_row(service: Service) -> None:
     unit, _people, done = _roll_call(service)
     outcomes = [i["outcome"] for i in done["inspections"]]
+    assert [i["officer"]["star_on_record"] for i in done["inspections"]] == [True] * 3
     assert outcomes == ["permitted", "prohibited", "prohibited"]
     assert done["failed"] == 2
     masked = done["inspections"][1]

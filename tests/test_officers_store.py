@@ -93,3 +93,9 @@ def test_import_if_empty_takes_the_fast_path_once_loaded(service: Service, subse
     assert done["skipped"] is False and done["totals"]["imported"] > 0
     again = import_roster_if_empty(service, subset)
     assert again == {"skipped": True, "officers": _table_counts(service)[0]}
+
+
+def test_an_empty_roster_says_so(service: Service) -> None:
+    found = find_officers(service, star=13001)
+    assert found["count"] == 0 and found["roster_size"] == 0
+    assert "not been loaded" in found["help"]["summary"]

@@ -63,6 +63,7 @@ IMPORT_ORDER = (UNIT_REFERENCE, ROSTER, PROFILES, UNIT_HISTORY)
 UNIT_PRIORITY = {UNIT_REFERENCE: 0, ROSTER: 1}
 MAX_RESULTS = 200
 INDEX_RECHECK_SECONDS = 5.0
+MAX_CACHED_INDEXES = 4
 
 RECORD_INSPECTIONS = frozenset({"supervisor", "admin"})
 READ_INSPECTIONS = frozenset({"supervisor", "auditor", "admin"})
@@ -377,6 +378,8 @@ def roster_index(service: Service) -> RosterIndex:
             return cached[2]
         index = RosterIndex(load_people(conn))
         _INDEXES[key] = (stamp, now, index)
+        while len(_INDEXES) > MAX_CACHED_INDEXES:  # oldest first: dicts keep insertion order
+            _INDEXES.pop(next(iter(_INDEXES)))
         return index
 
 
@@ -515,9 +518,16 @@ def find_officers(
         "offset": offset_n,
         "name_match": tier,
         "results": [_view(p, star_n) for p in shown],
-        "help": None if people else NO_MATCH_HELP,
+        "help": None if people else _no_match_help(len(index)),
         "roster_size": len(index),
     }
+
+
+def _no_match_help(roster_size: int) -> dict[str, Any]:
+    if roster_size:
+        return NO_MATCH_HELP
+    summary = "The CPD roster has not been loaded on this server yet, so nobody can be matched."
+    return {**NO_MATCH_HELP, "summary": summary}
 
 
 def _page_value(field: str, value: Any, low: int, high: int) -> int:
