@@ -380,3 +380,7 @@ def test_encode_record_handles_what_json_cannot() -> None:
     assert encode_record({"f": 1.0, "t": (1, 2)}) == canonical_json({"f": 1.0, "t": [1, 2]})
     with pytest.raises(InvalidRequest):
         encode_record({"s": "\ud800"})
+    cyclic: list[Any] = []
+    cyclic.append(cyclic)
+    with pytest.raises(InvalidRequest):
+        encode_record({"loop": cyclic})

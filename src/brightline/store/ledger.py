@@ -281,15 +281,30 @@ _PLAIN_JSON = json.JSONEncoder(
 )
 
 
+_PLAIN_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def _is_plain(value: Any) -> bool:
-    kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
-        return True
-    if kind is dict:
-        return all(type(k) is str and _is_plain(v) for k, v in value.items())
-    if kind is list:
-        return all(_is_plain(v) for v in value)
-    return False
+    """Whether ``value`` holds only dicts with str keys, lists and plain scalars (no recursion,
+    no generators: this runs once per append)."""
+    stack = [value]
+    budget = 100_000  # a cyclic or huge value takes the slow path, which names the problem
+    while stack:
+        budget -= 1
+        if budget < 0:
+            return False
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            for key in item:
+                if type(key) is not str:
+                    return False
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind not in _PLAIN_SCALARS:
+            return False
+    return True
 
 
 def encode_record(record: Mapping[str, Any]) -> bytes:
