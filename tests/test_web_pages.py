@@ -152,6 +152,8 @@ def test_law_ledger_and_stats_pages(sqlite_web: Web) -> None:
     ledger = sqlite_web.client.get("/ledger?index=0")
     assert ledger.status_code == 200 and 'id="verify-inclusion"' in ledger.text
     assert "/static/verify.js" in ledger.text
+    assert "script-src 'self'" in ledger.headers["content-security-policy"]
+    assert ledger.headers["x-frame-options"] == "DENY"
     missing = sqlite_web.client.get("/ledger?index=99")
     assert missing.status_code == 200 and "beyond the ledger" in missing.text
     stats = sqlite_web.client.get("/stats")
