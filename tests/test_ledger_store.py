@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Column, Integer, MetaData, String, Table, event, text
 
-from brightline.errors import InvalidRequest, LedgerCorrupt, NotFound, StoreError
+from brightline.errors import InvalidRequest, LedgerCorrupt, LedgerError, NotFound, StoreError
 from brightline.ledger.checkpoint import NoteSigner, open_checkpoint
 from brightline.ledger.merkle import EMPTY_ROOT, leaf_hash, verify_consistency, verify_inclusion
 from brightline.ledger.records import canonical_json, commitment, leaf_data
@@ -129,6 +129,23 @@ def test_append_async(store: LedgerStore) -> None:
 
     assert asyncio.run(run()) == list(range(40))
     assert store.verify()["size"] == 40
+
+
+def test_close_stops_the_writer_and_later_appends_are_refused(sqlite_url: str, data_dir: Path) -> None:
+    ledger = LedgerStore.open(sqlite_url)
+    receipts: list[Any] = []
+    workers = [
+        threading.Thread(target=lambda: receipts.append(ledger.append("test", {"a": 1})))
+        for _ in range(16)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    ledger.close()
+    assert sorted(r.index for r in receipts) == list(range(16))
+    with pytest.raises(LedgerError, match="closed"):
+        ledger.append("test", {"a": 2})
 
 
 # --- restart and concurrency --------------------------------------------------------------------
