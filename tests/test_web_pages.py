@@ -178,3 +178,19 @@ def test_login_errors_and_logout(sqlite_web: Web) -> None:
     )
     assert out.status_code == 303
     assert "Sign in" in sqlite_web.client.get("/").text
+
+
+def test_invalid_case_keeps_the_form_and_says_why(sqlite_web: Web) -> None:
+    sqlite_web.login("officer")
+    page = sqlite_web.client.get("/screen?jurisdiction=chicago&kind=assistance")
+    form = {
+        "csrf_token": csrf_of(page.text),
+        "jurisdiction": "chicago",
+        "kind": "assistance",
+        "at": "2019-01-01T10:00",
+        "fact.agency": "ice",
+    }
+    reply = sqlite_web.client.post("/screen", data=form)
+    assert reply.status_code == 422
+    assert 'id="screen-error"' in reply.text and "2021-08-02" in reply.text
+    assert '<option value="ice" selected>' in reply.text

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from brightline.errors import AuthError, InvalidInput, InvalidRequest, NotFound
@@ -72,10 +73,12 @@ async def login(request: Request, service: ServiceDep) -> Response:
     username = _text(form, "username")
     password = form.get("password")
     try:
-        actor = service.authenticate(username, password if isinstance(password, str) else "")
+        actor = await run_in_threadpool(
+            service.authenticate, username, password if isinstance(password, str) else ""
+        )
     except (AuthError, InvalidRequest) as exc:
         return render(request, "login.html", status=401, next=target, error=str(exc))
-    token = service.issue_token(actor, "web session")
+    token = await run_in_threadpool(service.issue_token, actor, "web session")
     session = get_session(request)
     session.sign_in(token)
     session.set_flash(f"Signed in as {actor.username} ({actor.role}).")
@@ -118,6 +121,7 @@ def screen_form(
         facts=law.kind_facts(cat, chosen) if chosen else {},
         at=at or _local_now(str(cat.get("timezone", "UTC"))),
         values={},
+        error=None,
     )
 
 
@@ -169,13 +173,28 @@ async def screen(request: Request, service: ServiceDep, actor: ActorDep) -> Resp
             field="kind",
             allowed=list(kinds),
         )
-    case = {
-        "jurisdiction": jurisdiction,
-        "at": case_time(_text(form, "at"), str(cat.get("timezone", "UTC"))),
-        "kind": kind,
-        "facts": facts_from_form(form, law.kind_facts(cat, kind)),
-    }
-    result = service.decide(case, actor=actor)
+    facts = law.kind_facts(cat, kind)
+    try:
+        case = {
+            "jurisdiction": jurisdiction,
+            "at": case_time(_text(form, "at"), str(cat.get("timezone", "UTC"))),
+            "kind": kind,
+            "facts": facts_from_form(form, facts),
+        }
+        result = await run_in_threadpool(service.decide, case, actor=actor)
+    except InvalidInput as exc:
+        return render(
+            request,
+            "screen.html",
+            status=422,
+            packs=law.pack_names(),
+            catalog=cat,
+            kind=kind,
+            facts=facts,
+            at=_text(form, "at"),
+            values={name: _text(form, f"fact.{name}") for name in facts},
+            error=str(exc),
+        )
     return see_other(f"/decisions/{result['id']}")
 
 
@@ -206,7 +225,7 @@ def decision_page(
 async def follow_up(
     request: Request, service: ServiceDep, actor: ActorDep, decision_id: str
 ) -> Response:
-    record = service.get_decision(decision_id, actor=actor)
+    record = await run_in_threadpool(service.get_decision, decision_id, actor=actor)
     case = dict(record["case"])
     cat = law.catalog(case["jurisdiction"])
     declared = law.kind_facts(cat, case["kind"])
@@ -215,7 +234,7 @@ async def follow_up(
     if not answers:
         raise InvalidRequest("answer at least one question to decide again")
     case["facts"] = {**case.get("facts", {}), **answers}
-    result = service.decide(case, actor=actor, follow_up_of=decision_id)
+    result = await run_in_threadpool(service.decide, case, actor=actor, follow_up_of=decision_id)
     return see_other(f"/decisions/{result['id']}")
 
 
@@ -237,8 +256,12 @@ async def resolve(
     request: Request, service: ServiceDep, actor: ActorDep, decision_id: str
 ) -> Response:
     form = await request.form()
-    service.resolve_review(
-        decision_id, outcome=_text(form, "outcome"), note=_text(form, "note"), actor=actor
+    await run_in_threadpool(
+        service.resolve_review,
+        decision_id,
+        outcome=_text(form, "outcome"),
+        note=_text(form, "note"),
+        actor=actor,
     )
     get_session(request).set_flash(f"Decision {decision_id} resolved and logged.")
     return see_other("/review")
@@ -347,7 +370,9 @@ async def report(request: Request, service: ServiceDep) -> Response:
     client = client_id(request)
     request.app.state.report_limiter.check(client)
     try:
-        result = service.submit_report(report_body(values), client_id=client)
+        result = await run_in_threadpool(
+            service.submit_report, report_body(values), client_id=client
+        )
     except InvalidInput as exc:
         return render(
             request,
