@@ -177,3 +177,99 @@ def test_flips_come_in_declaration_then_value_order() -> None:
         ]
         keys = [(order[f["fact"]][0], order[f["fact"]][1].index(f["value"])) for f in flips]
         assert keys == sorted(keys)
+
+
+# ------------------------------------------------------------------ random packs
+
+FACTS_YAML = """\
+      a: {type: enum, values: [x, y, z], question: 'A?'}
+      b: {type: enum, values: [u, v], question: 'B?'}
+      c: {type: bool, question: 'C?'}
+      d: {type: bool, default: true, question: 'D?'}
+      e: {type: enum, values: [p, q, r, s], question: 'E?'}
+"""
+DOMAINS: dict[str, list[Any]] = {
+    "a": ["x", "y", "z"], "b": ["u", "v"], "c": [True, False], "d": [True, False],
+    "e": ["p", "q", "r", "s"],
+}
+DAYS = ["2024-01-01", "2024-06-01", "2025-01-01"]
+EFFECTS = ["prohibit", "permit", "review", "oblige", "find", "not_applicable"]
+
+
+def random_condition(rng: random.Random, depth: int) -> str:
+    """A condition in YAML flow style."""
+    roll = rng.random()
+    if depth == 0 or roll < 0.45:
+        fact = rng.choice(list(DOMAINS))
+        domain = DOMAINS[fact]
+        op = rng.random()
+        if op < 0.1:
+            return f"{{fact: {fact}, known: {rng.choice(['true', 'false'])}}}"
+        if isinstance(domain[0], bool):
+            return f"{{fact: {fact}, is: {rng.choice(['true', 'false'])}}}"
+        if op < 0.5:
+            return f"{{fact: {fact}, equals: {rng.choice(domain)}}}"
+        values = rng.sample(domain, rng.randint(1, len(domain) - 1))
+        return f"{{fact: {fact}, in: [{', '.join(values)}]}}"
+    if roll < 0.6:
+        return f"{{not: {random_condition(rng, depth - 1)}}}"
+    items = ", ".join(random_condition(rng, depth - 1) for _ in range(rng.randint(1, 3)))
+    return f"{{{rng.choice(['all', 'any'])}: [{items}]}}"
+
+
+def random_rules(rng: random.Random, prefix: str, n: int) -> str:
+    lines = []
+    for i in range(n):
+        effect = rng.choice(EFFECTS)
+        lines += [f"  - id: {prefix}{i}", "    kind: k", f"    effect: {effect}",
+                  "    cites: [K.1]", f"    text: rule {prefix}{i}"]
+        if rng.random() < 0.9:
+            lines.append(f"    when: {random_condition(rng, 3)}")
+        if effect in ("permit", "not_applicable") and rng.random() < 0.4:
+            lines.append("    fallback: true")
+        start, end = sorted(rng.sample(range(len(DAYS) + 1), 2))
+        if start > 0 and rng.random() < 0.5:
+            lines.append(f"    from: {DAYS[start - 1]}")
+        if end < len(DAYS) and rng.random() < 0.3:
+            lines.append(f"    until: {DAYS[end]}")
+        earlier = [j for j in range(i) if rng.random() < 0.25]
+        if earlier:
+            lines.append(f"    overrides: [{', '.join(f'{prefix}{j}' for j in earlier)}]")
+    return "\n".join(lines) + "\n"
+
+
+def write_random_packs(folder: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    (folder / "law.yaml").write_text("keys:\n  K.1: {text: A clause., scope: general}\n")
+    outcomes = ["prohibited", "permitted", "needs_review", "not_applicable"]
+    for name, layers in (("lower", ""), ("upper", "layers_over: [lower]\n")):
+        (folder / name).mkdir()
+        guard = "applies_when: {fact: d, is: true}\n" if rng.random() < 0.5 else ""
+        kinds = f"kinds:\n  k:\n    facts:\n{FACTS_YAML}" if name == "lower" else ""
+        (folder / name / "pack.yaml").write_text(
+            f"pack: {name}\nversion: '1'\ntimezone: UTC\ncovers: {{from: 2023-01-01}}\n"
+            f"{layers}{guard}default_outcome: {rng.choice(outcomes)}\n{kinds}"
+            f"rules:\n{random_rules(rng, name[0], rng.randint(2, 9))}"
+        )
+
+
+@pytest.mark.parametrize("seed", range(int(__import__("os").environ.get("BL_SEEDS", "40"))))
+def test_engine_matches_reference_on_random_packs(tmp_path: Path, seed: int) -> None:
+    write_random_packs(tmp_path, seed)
+    pack = load_pack("upper", tmp_path)
+    decider = Decider(tmp_path)
+    kind = pack.kinds["k"]
+    rng = random.Random(seed)
+    for _ in range(60):
+        facts = {f: rng.choice(vs) for f, vs in DOMAINS.items() if rng.random() < 0.5}
+        day = rng.choice(["2023-06-01", *DAYS, "2025-06-01"])
+        case = {"jurisdiction": "upper", "at": day, "kind": "k", "facts": facts}
+        got = decider.decide(case)
+        want = reference(pack, kind, date.fromisoformat(day), facts)
+        where = f"seed {seed}, case {facts} on {day}"
+        assert got["outcome"] == want["outcome"], where
+        assert [r["rule"] for r in got["reasons"]] == want["reasons"], where
+        assert [r["rule"] for r in got["obligations"]] == want["obligations"], where
+        assert [r["rule"] for r in got["findings"]] == want["findings"], where
+        assert [q["fact"] for q in got["questions"]] == want["questions"], where
+        assert {(f["fact"], f["value"], f["outcome"]) for f in got["flips"]} == want["flips"], where

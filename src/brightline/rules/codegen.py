@@ -295,10 +295,24 @@ class ProgramBuilder:
             lines += ["    " + line for line in _collect("why", [], "m")]
             for flag, idx in picks:
                 lines.append(f"        if {flag}{idx}: why.append(P{idx})")
+            if step == _FALLBACK_NA_STEP:
+                # a fallback permit that is U may still become T and win: not settled by
+                # monotonicity like every other decided step, so flips probe its facts
+                deps = self._deps()
+                lines.append("        rel = 0")
+                lines += [
+                    f"        if y{i}: rel |= {deps[i]}" for i in g["fb_permit"] if deps[i]
+                ]
+                lines.append(f"        return {code}, why, obl, fnd, rel, -1")
+                continue
             lines.append(f"        return {code}, why, obl, fnd, 0, 0")
-        # the default: every rule is F, and no fact can change that (see _open_branch)
-        lines.append(f"    return {default}, [], obl, fnd, 0, 0")
+        # the default: every rule is F; only a `known` test (segment.nonmono) can change that,
+        # and then it is probed fully (blk -1)
+        lines.append(f"    return {default}, [], obl, fnd, 0, -1")
         return "\n".join(lines) + "\n"
+
+
+_FALLBACK_NA_STEP = 7  # the ladder step "any fallback not_applicable T"
 
 
 def _any(flag: str, idx: list[int]) -> str:
