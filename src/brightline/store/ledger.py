@@ -56,7 +56,7 @@ from brightline.ledger.merkle import (
     leaf_hash,
     verify_consistency,
 )
-from brightline.ledger.records import canonical_json, check_kind, commitment, leaf_data, new_salt
+from brightline.ledger.records import canonical_json, check_kind, commitment, leaf_data
 from brightline.store.db import database_url, is_sqlite, make_engine, migrate
 from brightline.store.tables_ledger import (
     ledger_checkpoints,
@@ -224,6 +224,29 @@ def _tree_rows(
         )
         node_rows.extend((n.level, n.index, digest) for n, digest in edge.append(p.leaf_hash))
     return entry_rows, node_rows
+
+
+class _Salts(threading.local):
+    """Random salts drawn from the OS in blocks: ``os.urandom`` releases the GIL, and under many
+    appending threads every release costs a switch, so each thread takes a block at a time. A
+    forked child never reuses its parent's block."""
+
+    SIZE = 16
+    BLOCK = 256
+
+    def __init__(self) -> None:
+        self.pid = 0
+        self.block = b""
+        self.at = 0
+
+    def take(self) -> bytes:
+        if self.at >= len(self.block) or self.pid != os.getpid():
+            self.pid, self.block, self.at = os.getpid(), os.urandom(self.SIZE * self.BLOCK), 0
+        self.at += self.SIZE
+        return self.block[self.at - self.SIZE : self.at]
+
+
+_salts = _Salts()
 
 
 # --- keys and time ------------------------------------------------------------------------------
@@ -451,7 +474,7 @@ class LedgerStore:
     ) -> _Pending:
         kind = check_kind(kind)
         raw = encode_record(record)
-        salt = new_salt()
+        salt = _salts.take()
         return _Pending(kind, raw.decode("utf-8"), salt, commitment(raw, salt), tuple(rows))
 
     def _submit(self, pending: _Pending) -> _Pending:
