@@ -290,3 +290,15 @@ def test_openapi_lists_the_contract_endpoints(sqlite_web: Web) -> None:
         "/api/v1/reports",
     ):
         assert path in spec["paths"], path
+
+
+def test_streamed_oversized_body_is_413(sqlite_web: Web) -> None:
+    def chunks():  # no Content-Length: the limit is enforced while reading
+        for _ in range(100):
+            yield b" " * 1024
+
+    reply = sqlite_web.client.post(
+        "/api/v1/reports", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert reply.status_code == 413
+    assert reply.json()["error"]["code"] == "too_large"

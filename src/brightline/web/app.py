@@ -154,6 +154,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        if isinstance(exc.__cause__, BrightlineError):  # e.g. TooLarge while reading the body
+            return error_response(request, exc.__cause__)
         detail = str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no such page or endpoint: {request.method} {request.url.path}"

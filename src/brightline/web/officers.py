@@ -6,9 +6,12 @@ input and of roles lives there.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import FormData
 
@@ -19,7 +22,22 @@ from brightline.service import officers as officers_service
 from brightline.service.officers import COMPLIANCE_COLUMNS, FAILURE_COLUMNS, to_csv
 from brightline.web.deps import current_actor, get_service, templates, verify_csrf
 
-router = APIRouter()
+log = logging.getLogger("brightline.web.officers")
+
+
+@asynccontextmanager
+async def _warm_index(app: FastAPI) -> AsyncIterator[None]:
+    """Build the roster lookup index at start, so the first lookup does not wait for it."""
+    service = getattr(app.state, "service", None)
+    if service is not None:
+        try:
+            officers_service.roster_index(service)
+        except Exception as exc:  # a lookup will raise it again, with the request that needs it
+            log.warning("roster index not built at start: %s", exc)
+    yield
+
+
+router = APIRouter(lifespan=_warm_index)
 ServiceDep = Annotated[Service, Depends(get_service)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 Text = Annotated[str | None, Query(max_length=200)]
