@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import stat
 import threading
 from collections.abc import Iterator
@@ -131,7 +132,9 @@ def test_append_async(store: LedgerStore) -> None:
     assert store.verify()["size"] == 40
 
 
-def test_close_stops_the_writer_and_later_appends_are_refused(sqlite_url: str, data_dir: Path) -> None:
+def test_close_stops_the_writer_and_later_appends_are_refused(
+    sqlite_url: str, data_dir: Path
+) -> None:
     ledger = LedgerStore.open(sqlite_url)
     receipts: list[Any] = []
     workers = [
@@ -401,3 +404,32 @@ def test_encode_record_handles_what_json_cannot() -> None:
     cyclic.append(cyclic)
     with pytest.raises(InvalidRequest):
         encode_record({"loop": cyclic})
+
+
+def test_salts_are_fresh_across_threads_and_forks() -> None:
+    from brightline.store.ledger import _salts
+
+    drawn: list[bytes] = []
+    lock = threading.Lock()
+
+    def draw() -> None:
+        mine = [_salts.take() for _ in range(700)]
+        with lock:
+            drawn.extend(mine)
+
+    workers = [threading.Thread(target=draw) for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert len(drawn) == len(set(drawn)) == 2800
+    assert {len(s) for s in drawn} == {16}
+    read, write = os.pipe()
+    before = _salts.take()
+    pid = os.fork()
+    if pid == 0:  # the child must not continue the parent's block
+        os.write(write, _salts.take())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 16)
+    assert child != _salts.take() and child != before
