@@ -166,3 +166,9 @@ def test_compliance_page_is_for_auditors(site: Web) -> None:
 def test_openapi_lists_the_officer_endpoints(site: Web) -> None:
     paths = site.client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/officers", "/api/v1/inspections"} <= set(paths)
+
+
+def test_the_lookup_index_is_built_when_the_app_starts(site: Web) -> None:
+    from brightline.service.officers import _INDEXES, _engine_key
+
+    assert _engine_key(site.service.engine) in _INDEXES
