@@ -54,7 +54,14 @@ COVERINGS = (
     "other_opaque",
 )
 COVERING_REASONS = ("health", "safety_hazard", "weather", "conceal_identity", "other")
-CHECKS = ("star_visible", "name_visible", "uniform_worn", "bwc_recording", "enforcement_activity")
+CHECK_LABELS = (
+    ("star_visible", "star visible"),
+    ("name_visible", "name visible"),
+    ("uniform_worn", "uniform worn"),
+    ("bwc_recording", "camera recording"),
+    ("enforcement_activity", "going on enforcement duty"),
+)
+CHECKS = tuple(check for check, _ in CHECK_LABELS)
 
 
 def _render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
@@ -185,6 +192,7 @@ def _form_choices() -> dict[str, Any]:
         "assignments": ASSIGNMENTS,
         "coverings": COVERINGS,
         "covering_reasons": COVERING_REASONS,
+        "checks": CHECK_LABELS,
     }
 
 
