@@ -644,10 +644,15 @@ def _log_all(
 ) -> list[dict[str, Any]]:
     """Log every officer's record. The appends run side by side so that the ledger's group
     commit makes one durable batch of a roll call instead of one commit per officer."""
+
+    def log(item: tuple[Any, Person, dict[str, Any]]) -> dict[str, Any]:
+        check, person, decision = item
+        return _log_inspection(service, roll, check, person, decision, actor)
+
     if len(decided) == 1:
-        return [_log_inspection(service, roll, *decided[0], actor)]
+        return [log(decided[0])]
     with ThreadPoolExecutor(max_workers=min(16, len(decided))) as pool:
-        return list(pool.map(lambda item: _log_inspection(service, roll, *item, actor), decided))
+        return list(pool.map(log, decided))
 
 
 def _log_inspection(
