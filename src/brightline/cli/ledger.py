@@ -50,7 +50,9 @@ def register(subparsers: Any) -> None:
     verify_proof = actions.add_parser(
         "verify-proof", help="check a proof file offline: signature, then inclusion"
     )
-    verify_proof.add_argument("file", help="a file written by `brightline ledger prove` (- = stdin)")
+    verify_proof.add_argument(
+        "file", help="a file written by `brightline ledger prove` (- = stdin)"
+    )
     verify_proof.add_argument(
         "--vkey", help="the verifier key to trust (default: the one in the file)"
     )
