@@ -722,7 +722,7 @@ class LedgerStore:
         return Entry(
             index=int(row.idx),
             kind=str(row.kind),
-            record=None if row.record is None else _json_object(row.record),
+            record=None if row.record is None else _json_object(row.record, index),
             salt=None if row.salt is None else bytes(row.salt).hex(),
             leaf_hash=bytes(row.leaf_hash).hex(),
             redacted=bool(row.redacted),
@@ -813,10 +813,15 @@ def _check_size(size: int, head: int, what: str) -> int:
     return size
 
 
-def _json_object(text: str) -> dict[str, Any]:
-    value = json.loads(text)
+def _json_object(text: str, index: int) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LedgerCorrupt(
+            f"ledger entry {index}: stored record is not JSON", index=index
+        ) from exc
     if not isinstance(value, dict):
-        raise LedgerCorrupt("a stored record is not a JSON object")
+        raise LedgerCorrupt(f"ledger entry {index}: stored record is not an object", index=index)
     return value
 
 
