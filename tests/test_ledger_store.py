@@ -123,6 +123,37 @@ def test_extra_rows_land_in_the_same_transaction(store: LedgerStore) -> None:
     assert store.verify()["size"] == 2
 
 
+def test_a_failing_append_fails_alone_in_its_batch(store: LedgerStore) -> None:
+    extra = Table(
+        "e5_test_names",
+        MetaData(),
+        Column("ledger_index", Integer, nullable=False),
+        Column("name", String(20), primary_key=True),
+    )
+    extra.create(store.engine)
+    names = [f"n{i}" for i in range(31)] + ["n0"]  # one clash among 32 concurrent appends
+    outcomes: dict[int, Any] = {}
+
+    def worker(i: int) -> None:
+        row = {"ledger_index": LEDGER_INDEX, "name": names[i]}
+        try:
+            outcomes[i] = store.append("test", {"i": i}, rows=[(extra, row)])
+        except StoreError as exc:
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(32)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    failed = [i for i, o in outcomes.items() if isinstance(o, StoreError)]
+    assert len(failed) == 1 and failed[0] in (0, 31)
+    assert sorted(o.index for o in outcomes.values() if not isinstance(o, StoreError)) == list(
+        range(31)
+    )
+    assert store.verify()["size"] == 31
+
+
 def test_append_async(store: LedgerStore) -> None:
     async def run() -> list[int]:
         receipts = await asyncio.gather(*(store.append_async("test", {"n": i}) for i in range(40)))
