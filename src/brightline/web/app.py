@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -56,7 +57,7 @@ def create_app(
     secret: str | None = None,
     body_limit: int = DEFAULT_BODY_LIMIT,
     report_limiter: RateLimiter | None = None,
-    secure_cookies: bool = False,
+    secure_cookies: bool | None = None,
     token_ttl: float = 2.0,
 ) -> FastAPI:
     """The app over ``service``. ``report_limiter`` limits public report posts per client
@@ -79,6 +80,8 @@ def create_app(
     _include_officers(app)
     _install_error_handlers(app)
     codec = SessionCodec(secret or load_secret())
+    if secure_cookies is None:  # behind HTTPS in production: BRIGHTLINE_SECURE_COOKIES=1
+        secure_cookies = os.environ.get("BRIGHTLINE_SECURE_COOKIES", "") in ("1", "true")
     app.add_middleware(SessionMiddleware, codec=codec, secure=secure_cookies)
     app.add_middleware(BodyLimitMiddleware, limit=body_limit)
     return app
