@@ -1,15 +1,17 @@
 """Ledger store benchmark: durable appends/s, inclusion-proof latency at scale, start-up time.
 
     .venv/bin/python benchmarks/bench_ledger.py [--backends sqlite,postgresql] [--threads 1,8,64]
-        [--seconds 4] [--sizes 1e6,1e7] [--proofs 2000] [--reload]
+        [--seconds 4] [--sizes 1e6,1e7] [--proof-backends sqlite[,postgresql]] [--proofs 2000]
+        [--reload] [--skip-appends] [--skip-proofs]
 
 1. Appends: N threads in one process call ``LedgerStore.append`` as fast as they can on a fresh
    database for ``--seconds``; every append returns only once its batch is committed (SQLite WAL
    with synchronous=FULL; PostgreSQL with synchronous_commit on). Prints appends/s, the number of
    batches (one transaction and one signed checkpoint each), and per-append latency.
-2. Proofs: a SQLite ledger of each ``--sizes`` entries is bulk-loaded directly (records, salts,
-   commitments, leaves, every complete node, one signed checkpoint), cached in benchmarks/out/
-   (``--reload`` rebuilds it). Then ``inclusion_proof`` for random indices, warm, timed one by one;
+2. Proofs: a ledger of each ``--sizes`` entries is bulk-loaded directly (records, salts,
+   commitments, leaves, every complete node, one signed checkpoint): a SQLite file in
+   benchmarks/out/, or a PostgreSQL database ``bl_bench_ledger_<size>`` loaded with COPY; both are
+   kept for the next run with their key (``--reload`` rebuilds them). Then ``inclusion_proof`` for random indices, warm, timed one by one;
    one proof per size is checked with the pure verifier.
 3. Start-up: time to construct a ``LedgerStore`` (read the head, load the right edge) at 1,000
    entries and at each size, and the same including ``LedgerStore.open`` (migration check).
@@ -31,6 +33,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from brightline.ledger.checkpoint import Checkpoint, NoteSigner, open_checkpoint
 from brightline.ledger.merkle import leaf_hash, node_hash, verify_inclusion
 from brightline.ledger.records import commitment, leaf_data
@@ -43,6 +47,7 @@ PG_ADMIN = os.environ.get(
 )
 ORIGIN = "bench.brightline/ledger"
 CHUNK_LEVEL = 16  # bulk load works in aligned chunks of 2**16 leaves
+CREATED = "2026-01-01T00:00:00.000000Z"
 
 
 def decision_record(n: int) -> dict[str, Any]:
@@ -210,43 +215,71 @@ def upper_nodes(roots: list[bytes]) -> Iterator[tuple[int, int, bytes]]:
             yield level, i, digest
 
 
-def bulk_load(path: Path, size: int, signer: NoteSigner) -> float:
-    """Write a ledger of ``size`` entries straight into a new SQLite file; returns seconds."""
-    began = time.perf_counter()
-    url = f"sqlite:///{path}"
-    migrate(url)
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA synchronous=OFF")
-    db.execute("BEGIN")
+def ledger_rows(size: int) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[int, int, bytes]]]]:
+    """The rows of a ledger of ``size`` entries, chunk by chunk: (entries, nodes)."""
     chunk = 1 << CHUNK_LEVEL
     roots: list[bytes] = []
     for first in range(0, size, chunk):
         count = min(chunk, size - first)
         entries, leaves = make_entries(first, count)
-        db.executemany(
-            "INSERT INTO ledger_entries (idx, kind, commitment, leaf_hash, record, salt, "
-            "redacted, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, '2026-01-01T00:00:00.000000Z')",
-            entries,
-        )
         nodes = list(chunk_nodes(leaves, first))
-        db.executemany("INSERT INTO ledger_nodes (level, idx, hash) VALUES (?, ?, ?)", nodes)
         if count == chunk:
             roots.append(nodes[-1][2])
-        if first // chunk % 16 == 15:
+        yield entries, nodes
+    yield [], list(upper_nodes(roots))
+
+
+def progress(done: int, size: int, began: float) -> None:
+    print(
+        f"  loaded {done:,} of {size:,} ({time.perf_counter() - began:.0f} s)",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def load_sqlite(path: Path, size: int) -> None:
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("BEGIN")
+    began, done = time.perf_counter(), 0
+    for n, (entries, nodes) in enumerate(ledger_rows(size)):
+        db.executemany(
+            "INSERT INTO ledger_entries (idx, kind, commitment, leaf_hash, record, salt, "
+            f"redacted, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, '{CREATED}')",
+            entries,
+        )
+        db.executemany("INSERT INTO ledger_nodes (level, idx, hash) VALUES (?, ?, ?)", nodes)
+        done += len(entries)
+        if n % 16 == 15:
             db.execute("COMMIT")
             db.execute("BEGIN")
-            print(
-                f"  loaded {first + count:,} of {size:,} ({time.perf_counter() - began:.0f} s)",
-                file=sys.stderr,
-                flush=True,
-            )
-    db.executemany(
-        "INSERT INTO ledger_nodes (level, idx, hash) VALUES (?, ?, ?)", list(upper_nodes(roots))
-    )
+            progress(done, size, began)
     db.execute("COMMIT")
     db.close()
-    finish_with_checkpoint(url, size, signer)
-    return time.perf_counter() - began
+
+
+def load_postgresql(url: str, size: int) -> None:
+    import psycopg
+
+    entry_columns = "idx, kind, commitment, leaf_hash, record, salt, redacted, created_at"
+    began, done = time.perf_counter(), 0
+    with psycopg.connect(libpq(url)) as conn, conn.cursor() as cur:
+        for n, (entries, nodes) in enumerate(ledger_rows(size)):
+            with cur.copy(f"COPY ledger_entries ({entry_columns}) FROM STDIN") as copy:
+                for row in entries:
+                    copy.write_row((*row, False, CREATED))
+            with cur.copy("COPY ledger_nodes (level, idx, hash) FROM STDIN") as copy:
+                for node in nodes:
+                    copy.write_row(node)
+            done += len(entries)
+            if n % 16 == 15:
+                conn.commit()
+                progress(done, size, began)
+        conn.commit()
+
+
+def libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
 
 
 def make_entries(first: int, count: int) -> tuple[list[tuple[Any, ...]], list[bytes]]:
@@ -267,39 +300,81 @@ def finish_with_checkpoint(url: str, size: int, signer: NoteSigner) -> None:
     """Set the head and store the signed checkpoint at ``size`` (root from the stored edge)."""
     engine = make_engine(url)
     with engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE ledger_head SET size = ? WHERE id = 1", (size,))
+        conn.execute(text("UPDATE ledger_head SET size = :n WHERE id = 1"), {"n": size})
     store = LedgerStore(engine, signer, origin=ORIGIN)
     root = bytes.fromhex(store.inclusion_proof(0)["root"])  # from the stored right edge
     note = signer.sign(Checkpoint(ORIGIN, size, root).body())
     with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO ledger_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)",
-            (size, root, note, "2026-01-01T00:00:00.000000Z"),
+        conn.execute(
+            text("INSERT INTO ledger_checkpoints VALUES (:size, :root, :note, :at)"),
+            {"size": size, "root": root, "note": note, "at": CREATED},
         )
     store.close()
+    engine.dispose()
 
 
-def cached_ledger(size: int, signer: NoteSigner, reload: bool) -> tuple[Path, float | None]:
-    """The bulk-loaded SQLite file for ``size`` entries, loading it if needed."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"ledger-{size}.db"
-    key = OUT / f"ledger-{size}.key"
-    if path.exists() and key.exists() and not reload:
-        return path, None
-    for stale in OUT.glob(f"ledger-{size}.db*"):
-        stale.unlink()
-    seconds = bulk_load(path, size, signer)
-    key.write_text(signer.skey + "\n")
-    return path, seconds
+class Cached:
+    """A bulk-loaded ledger of one size on one backend, kept between runs with its key."""
+
+    def __init__(self, backend: str, size: int) -> None:
+        self.backend, self.size = backend, size
+        stem = f"ledger-{size}" if backend == "sqlite" else f"pg-ledger-{size}"
+        self.key_file = OUT / f"{stem}.key"
+        self.path = OUT / f"{stem}.db"
+        self.pg_name = f"bl_bench_ledger_{size}"
+        if backend == "sqlite":
+            self.url = f"sqlite:///{self.path}"
+        else:
+            self.url = PG_ADMIN.rsplit("/", 1)[0] + "/" + self.pg_name
+
+    def exists(self) -> bool:
+        if not self.key_file.exists():
+            return False
+        if self.backend == "sqlite":
+            return self.path.exists()
+        return bool(self._admin(f"SELECT 1 FROM pg_database WHERE datname = '{self.pg_name}'"))
+
+    def _admin(self, sql: str) -> Any:
+        import psycopg
+
+        with psycopg.connect(libpq(PG_ADMIN), autocommit=True) as conn:
+            return conn.execute(sql).fetchone() if sql.startswith("SELECT") else conn.execute(sql)
+
+    def load(self, reload: bool) -> tuple[NoteSigner, float | None]:
+        if self.exists() and not reload:
+            return NoteSigner.from_skey(self.key_file.read_text().strip()), None
+        OUT.mkdir(parents=True, exist_ok=True)
+        began = time.perf_counter()
+        if self.backend == "sqlite":
+            for stale in OUT.glob(f"{self.path.name}*"):
+                stale.unlink()
+            migrate(self.url)
+            load_sqlite(self.path, self.size)
+        else:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+            self._admin(f'CREATE DATABASE "{self.pg_name}"')
+            migrate(self.url)
+            load_postgresql(self.url, self.size)
+        signer = NoteSigner.generate(ORIGIN)
+        finish_with_checkpoint(self.url, self.size, signer)
+        self.key_file.write_text(signer.skey + "\n")
+        return signer, time.perf_counter() - began
+
+    def megabytes(self) -> float:
+        if self.backend == "sqlite":
+            return self.path.stat().st_size / 1e6
+        row = self._admin(f"SELECT pg_database_size('{self.pg_name}')")
+        return float(row[0]) / 1e6
 
 
 # --- proofs and start-up ------------------------------------------------------------------------
 
 
-def open_store(path: Path, signer: NoteSigner) -> tuple[LedgerStore, float]:
+def open_store(url: str, signer: NoteSigner) -> tuple[LedgerStore, float]:
     from sqlalchemy.pool import QueuePool
 
-    engine = make_engine(f"sqlite:///{path}", poolclass=QueuePool, pool_size=2)
+    pool: dict[str, Any] = {"poolclass": QueuePool, "pool_size": 2}
+    engine = make_engine(url, **(pool if url.startswith("sqlite") else {}))
     with engine.connect() as conn:  # connect once so the timing is the store's own work
         conn.exec_driver_sql("SELECT 1")
     began = time.perf_counter()
@@ -307,17 +382,17 @@ def open_store(path: Path, signer: NoteSigner) -> tuple[LedgerStore, float]:
     return store, time.perf_counter() - began
 
 
-def startup_times(path: Path, signer: NoteSigner, repeat: int = 7) -> tuple[float, float]:
+def startup_times(url: str, signer: NoteSigner, repeat: int = 9) -> tuple[float, float]:
     """Median seconds to construct the store, and to run LedgerStore.open (with migration check)."""
     constructs, opens = [], []
     os.environ["BRIGHTLINE_SIGNING_KEY"] = signer.skey
     os.environ["BRIGHTLINE_LOG_ORIGIN"] = ORIGIN
     for _ in range(repeat):
-        store, seconds = open_store(path, signer)
+        store, seconds = open_store(url, signer)
         store.close()
         constructs.append(seconds)
         began = time.perf_counter()
-        LedgerStore.open(f"sqlite:///{path}").close()
+        LedgerStore.open(url).close()
         opens.append(time.perf_counter() - began)
     return statistics.median(constructs), statistics.median(opens)
 
@@ -350,33 +425,27 @@ def proof_latency(store: LedgerStore, size: int, count: int) -> dict[str, float]
     }
 
 
-def bench_proofs(sizes: list[int], count: int, reload: bool) -> None:
-    print("\n## Inclusion proofs and start-up (SQLite, bulk-loaded ledgers)")
-    rows = []
-    for size in [1000, *sizes]:
-        key_file = OUT / f"ledger-{size}.key"
-        signer = (
-            NoteSigner.from_skey(key_file.read_text().strip())
-            if key_file.exists() and not reload
-            else NoteSigner.generate(ORIGIN)
-        )
-        path, load_s = cached_ledger(size, signer, reload)
-        store, _ = open_store(path, signer)
-        lat = proof_latency(store, size, count)
-        store.close()
-        construct_s, open_s = startup_times(path, signer)
-        rows.append((size, load_s, lat, construct_s, open_s, path.stat().st_size))
+def bench_proofs(backends: list[str], sizes: list[int], count: int, reload: bool) -> None:
+    print("\n## Inclusion proofs and start-up (bulk-loaded ledgers)")
     print(
-        f"{'entries':>12}{'load s':>9}{'proof p50 ms':>14}{'p99 ms':>9}{'mean ms':>9}"
-        f"{'hashes':>8}{'start ms':>10}{'open ms':>9}{'file MB':>9}"
+        f"{'backend':<11}{'entries':>12}{'load s':>9}{'proof p50 ms':>14}{'p99 ms':>9}"
+        f"{'mean ms':>9}{'hashes':>8}{'start ms':>10}{'open ms':>9}{'MB':>8}"
     )
-    for size, load_s, lat, construct_s, open_s, nbytes in rows:
-        load = "cached" if load_s is None else f"{load_s:.0f}"
-        print(
-            f"{size:>12,}{load:>9}{lat['p50']:>14.3f}{lat['p99']:>9.3f}{lat['mean']:>9.3f}"
-            f"{lat['hashes']:>8.0f}{construct_s * 1e3:>10.2f}{open_s * 1e3:>9.1f}"
-            f"{nbytes / 1e6:>9,.0f}"
-        )
+    for backend in backends:
+        for size in [1000, *sizes]:
+            target = Cached(backend, size)
+            signer, load_s = target.load(reload)
+            store, _ = open_store(target.url, signer)
+            lat = proof_latency(store, size, count)
+            store.close()
+            construct_s, open_s = startup_times(target.url, signer)
+            load = "cached" if load_s is None else f"{load_s:.0f}"
+            print(
+                f"{backend:<11}{size:>12,}{load:>9}{lat['p50']:>14.3f}{lat['p99']:>9.3f}"
+                f"{lat['mean']:>9.3f}{lat['hashes']:>8.0f}{construct_s * 1e3:>10.2f}"
+                f"{open_s * 1e3:>9.1f}{target.megabytes():>8,.0f}",
+                flush=True,
+            )
     print(
         "start = construct LedgerStore on an open engine (head + right edge); "
         "open = LedgerStore.open incl. the Alembic check"
@@ -389,6 +458,7 @@ def main() -> None:
     parser.add_argument("--threads", default="1,8,64")
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--sizes", default="1e6,1e7")
+    parser.add_argument("--proof-backends", default="sqlite")
     parser.add_argument("--proofs", type=int, default=2000)
     parser.add_argument("--reload", action="store_true", help="rebuild the cached ledgers")
     parser.add_argument("--skip-appends", action="store_true")
@@ -409,7 +479,7 @@ def main() -> None:
             )
     if not args.skip_proofs:
         sizes = [int(float(s)) for s in args.sizes.split(",") if s]
-        bench_proofs(sizes, args.proofs, args.reload)
+        bench_proofs(args.proof_backends.split(","), sizes, args.proofs, args.reload)
     print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
 
 
