@@ -188,6 +188,7 @@ def test_public_and_officers_cannot_record_inspections(lite: Service) -> None:
         ({"inspected_at": "2025-10-04 06:30"}, "inspected_at"),
         ({"officers": []}, "officers"),
         ({"unit": "sixteen"}, "unit"),
+        ({"inspected_at": "2999-01-01T06:00:00-06:00"}, "inspected_at"),
     ],
 )
 def test_bad_roll_calls_change_nothing(lite: Service, change: dict[str, Any], field: str) -> None:

@@ -24,7 +24,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -618,6 +618,12 @@ def record_roll_call(service: Service, payload: Any, *, actor: Actor) -> dict[st
 
     require_recorder(actor)
     roll = parse_roll_call(payload)
+    if datetime.fromisoformat(roll.inspected_at) > utc_now() + timedelta(minutes=5):
+        raise InvalidRequest(
+            f"inspected_at is in the future ({roll.inspected_at}): record an inspection once it "
+            "has taken place",
+            field="inspected_at",
+        )
     index = roster_index(service)
     decided = []
     for check in roll.officers:
