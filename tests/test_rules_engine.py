@@ -308,3 +308,26 @@ def test_rules_in_force_and_law_keys() -> None:
     assert keys["CITY.1"] == {"text": "No joint patrols with federal agents.",
                               "instrument": "City Order 1", "from": "2025-08-30", "until": None,
                               "scope": "chicago"}
+
+
+def test_a_moment_decides_like_its_local_day() -> None:
+    import random
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    rng = random.Random(5)
+    chicago = ZoneInfo("America/Chicago")
+    facts = {"agency": "ice", "activity": "patrol", "imminent_threat": False}
+    boundary = datetime(2025, 8, 30, tzinfo=chicago)
+    for _ in range(300):
+        moment = boundary + timedelta(minutes=rng.randint(-36 * 60, 36 * 60))
+        offset = timezone(timedelta(minutes=rng.choice([-600, -360, -300, 0, 60, 330, 840])))
+        shown = moment.astimezone(offset)
+        at = shown.isoformat()
+        if offset.utcoffset(None) == timedelta(0) and rng.random() < 0.5:
+            at = shown.strftime("%Y-%m-%dT%H:%M:%SZ")
+        local_day = moment.astimezone(chicago).date().isoformat()
+        by_moment = decide(facts, at=at, flips=False)
+        by_day = decide(facts, at=local_day, flips=False)
+        assert by_moment["reasons"] == by_day["reasons"], at
+        assert by_moment["outcome"] == by_day["outcome"], at
