@@ -385,6 +385,7 @@ class LedgerStore:
         self._lock = threading.Lock()
         self._writer: threading.Thread | None = None
         self._closed = False
+        self._writer_conn: Connection | None = None  # the writer thread's own connection
         with engine.connect() as conn:
             size = self._head_size(conn)
             self._edge: CompactRange | None = self._load_edge(conn, size)
@@ -514,7 +515,23 @@ class LedgerStore:
                 self._commit(batch)
                 expect = len(batch)
             if stopping:
+                self._drop_writer_connection()
                 return
+
+    def _writer_connection(self) -> Connection:
+        """The connection the writer keeps between batches (no pool round trip per batch)."""
+        if self._writer_conn is None:
+            conn = self._engine.connect()
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            self._writer_conn = conn
+        return self._writer_conn
+
+    def _drop_writer_connection(self) -> None:
+        """Forget the writer's connection after an error (the next batch opens a fresh one)."""
+        conn, self._writer_conn = self._writer_conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
 
     def _take_batch(self, expect: int) -> tuple[list[_Pending], bool]:
         """Everything queued, waiting up to LINGER seconds for as many entries as the last batch
@@ -547,6 +564,7 @@ class LedgerStore:
             receipts = self._write(batch)
         except Exception as exc:
             self._edge = None
+            self._drop_writer_connection()
             if len(batch) > 1:
                 for pending in batch:
                     self._commit([pending])
@@ -558,27 +576,26 @@ class LedgerStore:
 
     def _write(self, batch: list[_Pending]) -> list[Receipt]:
         created_at = _now()
-        with self._engine.connect() as conn:
-            conn.execution_options(sqlite_begin="IMMEDIATE")
-            sql = _HotSQL.for_dialect(conn.dialect.paramstyle)
-            with conn.begin():
-                # The ledger's own statements go straight to the driver cursor of this very
-                # transaction; the callers' extra rows go through SQLAlchemy for their types.
-                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-                try:
-                    edge = self._edge_for_write(conn, cursor, sql)
-                    first = edge.size
-                    entry_rows, node_rows = _tree_rows(edge, batch, created_at)
-                    sql.insert_many(cursor, sql.insert_entries, entry_rows)
-                    sql.insert_many(cursor, sql.insert_nodes, node_rows)
-                    self._insert_extra_rows(conn, batch, first)
-                    self._apply_redactions(conn, batch)
-                    root = edge.root()
-                    note = self._signer.sign(Checkpoint(self.origin, edge.size, root).body())
-                    cursor.execute(sql.insert_checkpoint, (edge.size, root, note, created_at))
-                    cursor.execute(sql.update_head, (edge.size,))
-                finally:
-                    cursor.close()
+        conn = self._writer_connection()
+        sql = _HotSQL.for_dialect(conn.dialect.paramstyle)
+        with conn.begin():
+            # The ledger's own statements go straight to the driver cursor of this very
+            # transaction; the callers' extra rows go through SQLAlchemy for their types.
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                edge = self._edge_for_write(conn, cursor, sql)
+                first = edge.size
+                entry_rows, node_rows = _tree_rows(edge, batch, created_at)
+                sql.insert_many(cursor, sql.insert_entries, entry_rows)
+                sql.insert_many(cursor, sql.insert_nodes, node_rows)
+                self._insert_extra_rows(conn, batch, first)
+                self._apply_redactions(conn, batch)
+                root = edge.root()
+                note = self._signer.sign(Checkpoint(self.origin, edge.size, root).body())
+                cursor.execute(sql.insert_checkpoint, (edge.size, root, note, created_at))
+                cursor.execute(sql.update_head, (edge.size,))
+            finally:
+                cursor.close()
         self._edge = edge
         root_hex = root.hex()
         return [
