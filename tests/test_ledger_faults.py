@@ -122,7 +122,9 @@ def _kill_at_random(child: subprocess.Popen[bytes], rng: random.Random) -> bytes
 @pytest.mark.slow
 def test_kill_9_never_loses_an_acknowledged_append(db_url: str, env: dict[str, str]) -> None:
     LedgerStore.open(db_url).close()
-    rng = random.Random(os.getpid() ^ int(time.time()))
+    seed = os.getpid() ^ int(time.time())
+    print(f"kill -9 schedule: random.Random({seed})")  # shown when the test fails
+    rng = random.Random(seed)
     acks: dict[str, int] = {}
     for round_ in range(20):
         child = spawn(db_url, f"k{round_}", 3, 0, env)
