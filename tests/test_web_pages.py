@@ -194,3 +194,18 @@ def test_invalid_case_keeps_the_form_and_says_why(sqlite_web: Web) -> None:
     assert reply.status_code == 422
     assert 'id="screen-error"' in reply.text and "2021-08-02" in reply.text
     assert '<option value="ice" selected>' in reply.text
+
+
+def test_redacted_decision_page(sqlite_web: Web) -> None:
+    made = sqlite_web.client.post(
+        "/api/v1/decisions", json=support.OPEN_CASE, headers=sqlite_web.auth("officer")
+    ).json()
+    sqlite_web.service.ledger.redact(made["receipt"]["index"], reason="test", actor="auditor1")
+    sqlite_web.login("officer")
+    page = sqlite_web.client.get(f"/decisions/{made['id']}")
+    assert page.status_code == 200 and 'data-outcome="redacted"' in page.text
+    reply = sqlite_web.client.post(
+        f"/decisions/{made['id']}/follow-up",
+        data={"csrf_token": csrf_of(page.text), "fact.purpose": "criminal"},
+    )
+    assert reply.status_code == 422 and "redacted" in reply.text

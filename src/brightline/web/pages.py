@@ -226,6 +226,8 @@ async def follow_up(
     request: Request, service: ServiceDep, actor: ActorDep, decision_id: str
 ) -> Response:
     record = await run_in_threadpool(service.get_decision, decision_id, actor=actor)
+    if not record.get("case"):
+        raise InvalidRequest(f"decision {decision_id} was redacted; screen the case anew")
     case = dict(record["case"])
     cat = law.catalog(case["jurisdiction"])
     declared = law.kind_facts(cat, case["kind"])

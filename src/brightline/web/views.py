@@ -31,6 +31,10 @@ OUTCOMES: dict[str, dict[str, str]] = {
         "word": "Not governed by these rules",
         "sub": "The pack does not govern this case.",
     },
+    "redacted": {
+        "word": "Redacted",
+        "sub": "This record was removed from the ledger; its entry and proofs remain.",
+    },
 }
 
 
@@ -55,10 +59,9 @@ def _with_clauses(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _declared_facts(decision: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    try:
-        return law.kind_facts(law.catalog(str(decision.get("jurisdiction", ""))), decision["kind"])
-    except (KeyError, TypeError, LookupError):
+    if not decision.get("jurisdiction") or not decision.get("kind"):
         return {}
+    return law.kind_facts(law.catalog(str(decision["jurisdiction"])), str(decision["kind"]))
 
 
 def flip_sentences(decision: dict[str, Any]) -> list[dict[str, str]]:
@@ -75,8 +78,8 @@ def flip_sentences(decision: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def decision_view(record: dict[str, Any], actor_role: str) -> dict[str, Any]:
-    decision: dict[str, Any] = record["decision"]
-    outcome = str(decision.get("outcome", ""))
+    decision: dict[str, Any] = record.get("decision") or {}
+    outcome = str(decision.get("outcome", "redacted"))
     declared = _declared_facts(decision)
     case = record.get("case") or {}
     questions = [
