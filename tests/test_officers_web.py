@@ -172,3 +172,12 @@ def test_the_lookup_index_is_built_when_the_app_starts(site: Web) -> None:
     from brightline.service.officers import _INDEXES, _engine_key
 
     assert _engine_key(site.service.engine) in _INDEXES
+
+
+def test_one_officer_by_id(site: Web) -> None:
+    person = _officer(site)
+    reply = site.client.get(f"/api/v1/officers/{person.id}")
+    assert reply.status_code == 200 and reply.json()["name"] == person.name
+    assert not set(DEMOGRAPHIC) & set(reply.json())
+    assert site.client.get("/api/v1/officers/999999999").status_code == 404
+    assert site.client.get("/api/v1/officers/abc").status_code == 422
