@@ -270,6 +270,20 @@ def run_wrk(wrk: str, url: str, script: Path, connections: int, duration: int) -
     return parse_wrk(done.stdout)
 
 
+def paced_run(
+    wrk: str, base: str, script: Path, token: str, connections: int, rate: int, duration: int
+) -> dict[str, float]:
+    """A closed loop paced to about ``rate`` requests/s: each connection waits between its
+    requests. A short calibration run measures the time a request takes, and the wait is set so
+    that wait + request time = connections / rate."""
+    period_ms = 1000.0 * connections / rate
+    script.write_text(lua_script(token, period_ms))
+    probe = run_wrk(wrk, base, script, connections, 3)
+    busy_ms = max(0.0, 1000.0 * connections / max(probe["rps"], 1.0) - period_ms)
+    script.write_text(lua_script(token, max(1.0, period_ms - busy_ms)))
+    return run_wrk(wrk, base, script, connections, duration)
+
+
 def ledger_size(base: str) -> int:
     return int(httpx.get(base + "/api/v1/ledger/checkpoint", timeout=10).json()["size"])
 
@@ -290,8 +304,7 @@ def bench_backend(backend: str, wrk: str, duration: int, rate: int, workers: int
                 lines.append(row(backend, f"{clients} clients", f))
             connections = 32
             paced = root / "paced.lua"
-            paced.write_text(lua_script(token, 1000.0 * connections / rate))
-            f = run_wrk(wrk, base, paced, connections, duration)
+            f = paced_run(wrk, base, paced, token, connections, rate, duration)
             answered += f["requests"] - f["non_2xx"]
             lines.append(row(backend, f"paced {rate}/s", f))
             logged = ledger_size(base) - before

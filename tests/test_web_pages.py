@@ -209,3 +209,11 @@ def test_redacted_decision_page(sqlite_web: Web) -> None:
         data={"csrf_token": csrf_of(page.text), "fact.purpose": "criminal"},
     )
     assert reply.status_code == 422 and "redacted" in reply.text
+
+
+def test_login_never_redirects_off_site() -> None:
+    from brightline.web.pages import _safe_next
+
+    assert _safe_next("/decisions/d-1?x=1") == "/decisions/d-1?x=1"
+    for target in ("//evil.example", "/\\evil.example", "https://evil.example", "javascript:x"):
+        assert _safe_next(target) == "/"
