@@ -44,3 +44,19 @@ def test_bad_input_exits_2_with_one_line(
     assert err.count("\n") == 1 and "role" in err and "officer" in err
     assert main(["serve", "--port", "0", "--database", sqlite_url]) == 2
     assert main(["user", "token", "nobody", "--database", sqlite_url]) == 1
+
+
+def test_worker_app_factory_opens_and_closes_its_service(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from brightline.web.app import app_from_env
+
+    monkeypatch.setenv("BRIGHTLINE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("BRIGHTLINE_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("BRIGHTLINE_SECRET_KEY", "factory-test")
+    app = app_from_env()
+    with TestClient(app) as client:
+        assert client.get("/api/v1/ledger/checkpoint").json()["size"] == 0
+        assert client.get("/").status_code == 200

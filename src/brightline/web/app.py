@@ -99,10 +99,15 @@ def app_from_env() -> FastAPI:
     service = Service.open()
     app = create_app(service)
 
+    inner = app.router.lifespan_context  # the included routers' start-up work
+
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        service.close()
+    async def lifespan(app_: FastAPI) -> AsyncIterator[None]:
+        try:
+            async with inner(app_):
+                yield
+        finally:
+            service.close()
 
     app.router.lifespan_context = lifespan
     return app
