@@ -184,6 +184,7 @@ class _HotSQL:
     mark: str
     copy: bool
     read_head: str
+    read_head_note: str
     read_note: str
     lock_head: str
     insert_entries: str
@@ -216,6 +217,8 @@ class _HotSQL:
             mark=mark,
             copy=copy,
             read_head="SELECT size FROM ledger_head WHERE id = 1",
+            read_head_note="SELECT h.size, c.note FROM ledger_head h LEFT JOIN "
+            "ledger_checkpoints c ON c.size = h.size WHERE h.id = 1",
             read_note=f"SELECT note FROM ledger_checkpoints WHERE size = {mark}",
             lock_head=f"SELECT size FROM ledger_head WHERE id = 1{lock}",
             insert_entries=rows_into(
@@ -652,6 +655,15 @@ class LedgerStore:
     # --- reading --------------------------------------------------------------------------------
 
     @staticmethod
+    def _head_and_note(conn: Connection) -> tuple[int, str | None]:
+        """The committed size and its stored checkpoint, in one round trip."""
+        sql = _HotSQL.for_dialect(conn.dialect.paramstyle)
+        row = conn.exec_driver_sql(sql.read_head_note).first()
+        if row is None:
+            raise LedgerCorrupt("the ledger head row is missing", index=0)
+        return int(row[0]), None if row[1] is None else str(row[1])
+
+    @staticmethod
     def _head_size(conn: Connection) -> int:
         sql = _HotSQL.for_dialect(conn.dialect.paramstyle)
         size = conn.exec_driver_sql(sql.read_head).scalar()
@@ -752,7 +764,7 @@ class LedgerStore:
         whole log), with that tree's root and signed checkpoint."""
         _check_index(index)
         with self._engine.connect() as conn:
-            head = self._head_size(conn)
+            head, head_note = self._head_and_note(conn)
             size = head if size is None else _check_size(size, head, "size")
             if index >= head:
                 raise NotFound(
@@ -770,7 +782,7 @@ class LedgerStore:
             hashes = self._fetch(conn, [NodeID(0, index), *plan.nodes, *edge_ids])
             leaf, proof_hashes = hashes[0], hashes[1 : 1 + len(plan.nodes)]
             root = CompactRange.from_nodes(size, hashes[1 + len(plan.nodes) :]).root()
-            note = self._note_at(conn, size, root)
+            note = head_note if size == head and head_note else self._note_at(conn, size, root)
         return {
             "index": index,
             "size": size,
