@@ -23,9 +23,10 @@ import contextlib
 import json
 import os
 import queue
+import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -116,7 +117,7 @@ class Entry:
 class _Pending:
     """An entry waiting for the writer, with everything computed that needs no lock, and the
     means to hand its outcome back: a held lock the writer releases (the cheapest wait there
-    is), plus an optional callback for asyncio callers."""
+    is), or a future that asyncio callers await."""
 
     __slots__ = (
         "commitment",
@@ -124,12 +125,13 @@ class _Pending:
         "error",
         "kind",
         "leaf_hash",
-        "notify",
+        "loop",
         "receipt",
         "record",
         "redacts",
         "rows",
         "salt",
+        "settled",
     )
 
     def __init__(
@@ -149,17 +151,16 @@ class _Pending:
         self.redacts: int | None = None
         self.receipt: Receipt | None = None
         self.error: BaseException | None = None
-        self.notify: Callable[[], None] | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.settled: asyncio.Future[None] | None = None
         self.done = threading.Lock()
         self.done.acquire()
 
     def finish(self, receipt: Receipt | None, error: BaseException | None = None) -> None:
+        """Hand the outcome back. Asyncio callers are woken by :func:`_wake_loops`, once per
+        loop and batch, not here (a wake-up is a write to the loop's self-pipe)."""
         self.receipt, self.error = receipt, error
         self.done.release()
-        if self.notify is not None:
-            # RuntimeError: the caller's event loop is closed, so nobody is waiting.
-            with contextlib.suppress(RuntimeError):
-                self.notify()
 
     def outcome(self) -> Receipt:
         if self.error is not None:
@@ -173,6 +174,24 @@ class _Pending:
 
 
 _STOP = object()
+
+
+def _settle_all(futures: list[asyncio.Future[None]]) -> None:
+    for future in futures:
+        if not future.done():  # a cancelled caller is not waiting any more
+            future.set_result(None)
+
+
+def _wake_loops(batch: Sequence[_Pending]) -> None:
+    """Wake the asyncio callers of a finished batch: one call per event loop."""
+    waiting: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+    for pending in batch:
+        if pending.loop is not None and pending.settled is not None:
+            waiting.setdefault(pending.loop, []).append(pending.settled)
+    for loop, futures in waiting.items():
+        # RuntimeError: the caller's event loop is closed, so nobody is waiting.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_settle_all, futures)
 
 
 @dataclass(frozen=True)
@@ -324,30 +343,10 @@ _PLAIN_JSON = json.JSONEncoder(
 )
 
 
-_PLAIN_SCALARS = frozenset({str, int, bool, type(None)})
-
-
-def _is_plain(value: Any) -> bool:
-    """Whether ``value`` holds only dicts with str keys, lists and plain scalars (no recursion,
-    no generators: this runs once per append)."""
-    stack = [value]
-    budget = 100_000  # a cyclic or huge value takes the slow path, which names the problem
-    while stack:
-        budget -= 1
-        if budget < 0:
-            return False
-        item = stack.pop()
-        kind = type(item)
-        if kind is dict:
-            for key in item:
-                if type(key) is not str:
-                    return False
-            stack.extend(item.values())
-        elif kind is list:
-            stack.extend(item)
-        elif kind not in _PLAIN_SCALARS:
-            return False
-    return True
+# A whole-number float is the one value the C encoder writes differently from canonical_json
+# ("1.0" against "1"). Its token always ends with ".0" before a comma or a closing bracket; a
+# match inside a string only sends the record down the exact (slower) path.
+_WHOLE_FLOAT = re.compile(r"\d\.0[,\]}]")
 
 
 def encode_record(record: Mapping[str, Any]) -> bytes:
@@ -357,9 +356,13 @@ def encode_record(record: Mapping[str, Any]) -> bytes:
             f"a ledger record must be a JSON object, got {type(record).__name__}",
             field="record",
         )
-    if _is_plain(record):
+    try:
+        text: str | None = _PLAIN_JSON.encode(record)
+    except (TypeError, ValueError, RecursionError):
+        text = None  # another type, NaN or a cycle: canonical_json names the problem
+    if text is not None and not _WHOLE_FLOAT.search(text):
         try:
-            return _PLAIN_JSON.encode(record).encode("utf-8")
+            return text.encode("utf-8")
         except UnicodeEncodeError:
             pass  # a lone surrogate: canonical_json names the problem
     try:
@@ -458,19 +461,10 @@ class LedgerStore:
     ) -> Receipt:
         """:meth:`append` for asyncio callers: awaits without blocking the event loop."""
         pending = self._prepare(kind, record, rows)
-        loop = asyncio.get_running_loop()
-        settled: asyncio.Future[None] = loop.create_future()
-
-        def settle() -> None:
-            if not settled.done():
-                settled.set_result(None)
-
-        def wake() -> None:
-            loop.call_soon_threadsafe(settle)
-
-        pending.notify = wake
+        pending.loop = asyncio.get_running_loop()
+        pending.settled = pending.loop.create_future()
         self._submit(pending)
-        await settled
+        await pending.settled
         return pending.outcome()
 
     def redact(self, index: int, *, reason: str, actor: str) -> Receipt:
@@ -573,9 +567,11 @@ class LedgerStore:
                     self._commit([pending])
                 return
             batch[0].finish(None, self._as_brightline(exc))
+            _wake_loops(batch)
             return
         for pending, receipt in zip(batch, receipts, strict=True):
             pending.finish(receipt)
+        _wake_loops(batch)
 
     def _write(self, batch: list[_Pending]) -> list[Receipt]:
         created_at = _now()
