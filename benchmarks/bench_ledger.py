@@ -138,6 +138,45 @@ def run_appends(store: LedgerStore, threads: int, seconds: float) -> dict[str, f
     }
 
 
+def run_append_tasks(store: LedgerStore, tasks: int, seconds: float) -> dict[str, float]:
+    """Like :func:`run_appends`, with asyncio tasks on one event loop (as the web service
+    appends) instead of threads."""
+    import asyncio
+
+    latencies: list[float] = []
+    size0 = store.size()
+
+    async def worker(t: int, stop: float) -> None:
+        record = decision_record(t)
+        while True:
+            began = time.perf_counter()
+            if began >= stop:
+                return
+            await store.append_async("decision", record)
+            latencies.append(time.perf_counter() - began)
+
+    async def main() -> None:
+        stop = time.perf_counter() + seconds
+        await asyncio.gather(*(worker(t, stop) for t in range(tasks)))
+
+    began, cpu0 = time.perf_counter(), time.process_time()
+    asyncio.run(main())
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu0
+    flat = sorted(latencies)
+    with store.engine.connect() as conn:
+        batches = conn.exec_driver_sql(
+            f"SELECT count(*) FROM ledger_checkpoints WHERE size > {size0}"
+        ).scalar_one()
+    return {
+        "appends": len(flat),
+        "per_s": len(flat) / elapsed,
+        "cpu_us": cpu / max(len(flat), 1) * 1e6,
+        "batches": batches,
+        "p50": flat[len(flat) // 2] * 1e3,
+        "p99": flat[int(len(flat) * 0.99)] * 1e3,
+    }
+
+
 def commit_floor_ms(work: Path, commits: int = 300) -> float:
     """Median wall time of one tiny durable transaction on this disk, for scale."""
     db = sqlite3.connect(work / "floor.db", isolation_level=None)
@@ -164,21 +203,22 @@ def bench_appends(backends: list[str], threads: list[int], seconds: float, work:
         f"{commit_floor_ms(work):.2f} ms here, so 64 appenders cannot exceed 64 per commit"
     )
     print(
-        f"{'backend':<11}{'appenders':>10}{'appends/s':>11}{'batches':>9}{'mean batch':>12}"
+        f"{'backend':<11}{'mode':<8}{'appenders':>10}{'appends/s':>11}{'batches':>9}{'mean batch':>12}"
         f"{'p50 ms':>9}{'p99 ms':>9}{'CPU µs/append':>15}"
     )
+    runners = {"threads": run_appends, "tasks": run_append_tasks}
     for backend in backends:
-        for n in threads:
+        for mode, n in [(m, n) for m in ("threads", "tasks") for n in threads]:
             url, drop = fresh_database(backend, work)
             try:
                 store = LedgerStore.open(url)
                 store.append("decision", decision_record(-1))  # start the writer
-                r = run_appends(store, n, seconds)
+                r = runners[mode](store, n, seconds)
                 store.close()
             finally:
                 drop()
             print(
-                f"{backend:<11}{n:>10}{r['per_s']:>11,.0f}{r['batches']:>9,}"
+                f"{backend:<11}{mode:<8}{n:>10}{r['per_s']:>11,.0f}{r['batches']:>9,}"
                 f"{r['appends'] / max(r['batches'], 1):>12.1f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
                 f"{r['cpu_us']:>15.1f}",
                 flush=True,
