@@ -56,6 +56,30 @@ def test_decide_logs_the_decision_with_a_receipt_that_verifies(service: Service)
     assert_receipt_verifies(service, got["receipt"])
 
 
+def test_decide_async_logs_many_decisions_in_one_line(service: Service) -> None:
+    import asyncio
+
+    async def many() -> list[dict]:
+        return await asyncio.gather(
+            *(service.decide_async(DETAINER_CASE, actor=OFFICER) for _ in range(40))
+        )
+
+    outs = asyncio.run(many())
+    indices = sorted(out["receipt"]["index"] for out in outs)
+    assert indices == list(range(indices[0], indices[0] + 40))
+    for out in outs[:3]:
+        assert out["decision"]["outcome"] == "prohibited"
+        assert_receipt_verifies(service, out["receipt"])
+        assert service.get_decision(out["id"], actor=OFFICER)["ledger_index"] == (
+            out["receipt"]["index"]
+        )
+    with pytest.raises(AuthError):
+        asyncio.run(service.decide_async(DETAINER_CASE, actor=ANON))
+    with pytest.raises(InvalidCase):
+        asyncio.run(service.decide_async({**DETAINER_CASE, "kind": "nope"}, actor=OFFICER))
+    assert _count(service) == 40
+
+
 def test_follow_up_answers_the_open_question_and_links_both(service: Service) -> None:
     first = service.decide(OPEN_CASE, actor=OFFICER)
     assert first["decision"]["outcome"] == "needs_review"

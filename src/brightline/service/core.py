@@ -14,6 +14,7 @@ login is needed, ``Forbidden`` for a role without the right, ``NotFound`` for a 
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -109,6 +110,17 @@ class Service:
         self, case: Any, *, actor: Actor, follow_up_of: str | None = None
     ) -> dict[str, Any]:
         return decisions.decide(self, case, actor=actor, follow_up_of=follow_up_of)
+
+    async def decide_async(
+        self, case: Any, *, actor: Actor, follow_up_of: str | None = None
+    ) -> dict[str, Any]:
+        """:meth:`decide` for asyncio callers. A follow-up reads the first decision from the
+        database, so it runs in a worker thread; a first decision awaits the ledger inline."""
+        if follow_up_of is not None:
+            return await asyncio.to_thread(
+                decisions.decide, self, case, actor=actor, follow_up_of=follow_up_of
+            )
+        return await decisions.decide_async(self, case, actor=actor)
 
     def get_decision(self, decision_id: str, *, actor: Actor) -> dict[str, Any]:
         return decisions.get_decision(self, decision_id, actor=actor)

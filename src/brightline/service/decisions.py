@@ -35,6 +35,28 @@ def decide(
 ) -> dict[str, Any]:
     """Decide ``case``, log it (one ledger entry with its index row) and return
     ``{"id", "decision", "receipt", "created_at", "actor", "follow_up_of"}``."""
+    record = _decided_record(service, case, actor, follow_up_of, decision_id)
+    receipt = entries.append(service, "decision", record, decisions_t, index_row(record))
+    return _result(record, receipt)
+
+
+async def decide_async(service: Service, case: Any, *, actor: Actor) -> dict[str, Any]:
+    """:func:`decide` for asyncio callers (no follow-up): the engine runs inline (it takes
+    microseconds) and the ledger append is awaited, so no thread waits on the commit."""
+    record = _decided_record(service, case, actor, None, None)
+    row = index_row(record)
+    receipt = await entries.append_async(service, "decision", record, decisions_t, row)
+    return _result(record, receipt)
+
+
+def _decided_record(
+    service: Service,
+    case: Any,
+    actor: Actor,
+    follow_up_of: str | None,
+    decision_id: str | None,
+) -> dict[str, Any]:
+    """Check the actor and the case, decide it, and build the ledger record."""
     from brightline import rules
 
     require(actor, "decide")
@@ -43,7 +65,7 @@ def decide(
     if follow_up_of is not None:
         _check_follow_up(service, case, identifier("follow_up_of", follow_up_of), actor)
     decision = rules.decide(dict(case))
-    record = {
+    return {
         "id": decision_id or new_id("d"),
         "case": dict(case),
         "decision": decision,
@@ -51,7 +73,11 @@ def decide(
         "follow_up_of": follow_up_of,
         "created_at": iso(utc_now()),
     }
-    receipt = entries.append(service, "decision", record, decisions_t, index_row(record))
+
+
+def _result(record: dict[str, Any], receipt: dict[str, Any]) -> dict[str, Any]:
+    follow_up_of = record["follow_up_of"]
+    decision = record["decision"]
     return {
         "id": record["id"],
         "decision": decision,

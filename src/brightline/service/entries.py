@@ -34,6 +34,15 @@ def append(
     return dict(receipt.to_dict())
 
 
+async def append_async(
+    service: Service, kind: str, record: Mapping[str, Any], table: Table, row: dict[str, Any]
+) -> dict[str, Any]:
+    """:func:`append` for asyncio callers: awaits the group commit without holding a thread."""
+    row = {**row, "ledger_index": index_marker()}
+    receipt = await service.ledger.append_async(kind, record, rows=[(table, row)])
+    return dict(receipt.to_dict())
+
+
 def record_of(entry: Any) -> dict[str, Any] | None:
     """The entry's record as a dict, or None when it was redacted."""
     record = entry.record

@@ -66,14 +66,14 @@ CASE_EXAMPLE = {
     responses={**_errors(404), 201: {"description": "the decision, its id and its receipt"}},
     response_class=JSONResponse,
 )
-def post_decision(
+async def post_decision(
     service: ServiceDep,
     actor: ActorDep,
     case: Annotated[dict[str, Any], Body(examples=[CASE_EXAMPLE])],
     follow_up_of: Annotated[str | None, Query(max_length=64)] = None,
 ) -> JSONResponse:
     """Decide a case (cases.md shape), log it to the ledger; returns the decision and receipt."""
-    result = service.decide(case, actor=actor, follow_up_of=follow_up_of)
+    result = await service.decide_async(case, actor=actor, follow_up_of=follow_up_of)
     return JSONResponse(result, status_code=201)
 
 
