@@ -21,24 +21,6 @@ from brightline.web.security import RateLimiter
 
 PASSWORD = "a long enough password 1"
 
-DETAINER_CASE: dict[str, Any] = {
-    "jurisdiction": "chicago",
-    "at": "2025-10-04T10:30:00-05:00",
-    "kind": "assistance",
-    "facts": {
-        "agency": "ice",
-        "activity": "detainer_hold",
-        "purpose": "civil_immigration",
-        "basis": "immigration_detainer",
-    },
-}
-# The purpose is unknown while an immigration agency asks for a traffic stop: needs_review.
-OPEN_CASE: dict[str, Any] = {
-    "jurisdiction": "chicago",
-    "at": "2025-11-14T19:40:00-06:00",
-    "kind": "assistance",
-    "facts": {"agency": "hsi", "activity": "traffic_stop"},
-}
 REPORT = {
     "category": "officer_appearance",
     "description": "An officer in CPD uniform wore a ski mask and no name plate.",
