@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from brightline.service import Service
 from brightline.web import create_app
 from brightline.web.security import RateLimiter
+from test_service_support import DETAINER_CASE, OPEN_CASE  # noqa: F401  (shared with the web tests)
 
 PASSWORD = "a long enough password 1"
 
