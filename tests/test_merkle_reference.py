@@ -193,3 +193,15 @@ def test_compact_range_restarts_from_its_right_edge(size: int, cut: st.DataObjec
             assert value == ref_mth(leaves[node.begin : node.end])
     assert again.size == size
     assert again.root() == ref_mth(leaves)
+
+
+@settings(max_examples=40, deadline=None)
+@given(size=st.integers(0, 300))
+def test_append_rows_emits_what_append_emits(size: int) -> None:
+    leaves = make_leaves(size, salt=11)
+    objects, rows = CompactRange(), CompactRange()
+    for item in leaves:
+        want = [(node.level, node.index, value) for node, value in objects.append(item)]
+        assert rows.append_rows(item) == want
+    assert rows.size == objects.size == size
+    assert rows.root() == objects.root() == ref_mth(leaves)

@@ -428,6 +428,20 @@ class CompactRange:
         self._size += 1
         return created
 
+    def append_rows(self, leaf_hash: bytes) -> list[tuple[int, int, bytes]]:
+        """:meth:`append` with the created nodes as plain ``(level, index, hash)`` rows: the
+        storage hot path, which writes them as they are and needs no NodeID objects."""
+        _check_hash(leaf_hash, "leaf hash")
+        hashes, index, level, acc = self._hashes, self._size, 0, leaf_hash
+        created = [(0, index, acc)]
+        while index & 1:
+            acc = hashlib.sha256(_NODE_PREFIX + hashes.pop() + acc).digest()
+            index, level = index >> 1, level + 1
+            created.append((level, index, acc))
+        hashes.append(acc)
+        self._size += 1
+        return created
+
     def root(self) -> bytes:
         """The Merkle tree hash of the whole tree."""
         return _fold_right(self._hashes) if self._hashes else EMPTY_ROOT

@@ -153,14 +153,14 @@ class _Pending:
         self.error: BaseException | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.settled: asyncio.Future[None] | None = None
-        self.done = threading.Lock()
-        self.done.acquire()
+        self.done: threading.Lock | None = None  # set by a thread that will wait
 
     def finish(self, receipt: Receipt | None, error: BaseException | None = None) -> None:
         """Hand the outcome back. Asyncio callers are woken by :func:`_wake_loops`, once per
         loop and batch, not here (a wake-up is a write to the loop's self-pipe)."""
         self.receipt, self.error = receipt, error
-        self.done.release()
+        if self.done is not None:
+            self.done.release()
 
     def outcome(self) -> Receipt:
         if self.error is not None:
@@ -168,7 +168,14 @@ class _Pending:
         assert self.receipt is not None
         return self.receipt
 
+    def waitable(self) -> _Pending:
+        """Give this entry the held lock a waiting thread blocks on (before it is submitted)."""
+        self.done = threading.Lock()
+        self.done.acquire()
+        return self
+
     def wait(self) -> Receipt:
+        assert self.done is not None, "waitable() must be called before the entry is submitted"
         self.done.acquire()
         return self.outcome()
 
@@ -261,7 +268,7 @@ def _tree_rows(
         entry_rows.append(
             (edge.size, p.kind, p.commitment, p.leaf_hash, p.record, p.salt, False, created_at)
         )
-        node_rows.extend((n.level, n.index, digest) for n, digest in edge.append(p.leaf_hash))
+        node_rows.extend(edge.append_rows(p.leaf_hash))
     return entry_rows, node_rows
 
 
@@ -450,7 +457,7 @@ class LedgerStore:
     ) -> Receipt:
         """Log one entry; return once the batch holding it is durable. ``rows`` are inserted in
         the same transaction (a value equal to :data:`LEDGER_INDEX` becomes the entry's index)."""
-        return self._submit(self._prepare(kind, record, rows)).wait()
+        return self._submit(self._prepare(kind, record, rows).waitable()).wait()
 
     async def append_async(
         self,
@@ -482,7 +489,7 @@ class LedgerStore:
         record = {"redacts": index, "leaf_hash": entry.leaf_hash, "reason": reason, "actor": actor}
         pending = self._prepare(REDACTION_KIND, record, ())
         pending.redacts = index
-        return self._submit(pending).wait()
+        return self._submit(pending.waitable()).wait()
 
     def _prepare(
         self, kind: str, record: Mapping[str, Any], rows: Sequence[tuple[Table, dict[str, Any]]]
