@@ -95,3 +95,4 @@ def shared_dir() -> Path:
     if not SHARED.exists():
         pytest.fail(f"shared data folder not found at {SHARED}")
     return SHARED
+

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Column, Integer, MetaData, String, Table, event, text
 
+from async_support import run_coroutine
 from brightline.errors import InvalidRequest, LedgerCorrupt, LedgerError, NotFound, StoreError
 from brightline.ledger.checkpoint import NoteSigner, open_checkpoint
 from brightline.ledger.merkle import EMPTY_ROOT, leaf_hash, verify_consistency, verify_inclusion
@@ -159,7 +160,7 @@ def test_append_async(store: LedgerStore) -> None:
         receipts = await asyncio.gather(*(store.append_async("test", {"n": i}) for i in range(40)))
         return sorted(r.index for r in receipts)
 
-    assert asyncio.run(run()) == list(range(40))
+    assert run_coroutine(run()) == list(range(40))
     assert store.verify()["size"] == 40
 
 

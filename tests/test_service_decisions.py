@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 import test_service_support as support
+from async_support import run_coroutine
 from brightline.errors import AuthError, Forbidden, InvalidCase, InvalidRequest, NotFound
 from brightline.service import Service
 from brightline.store.tables_app import decisions as decisions_t
@@ -64,7 +65,7 @@ def test_decide_async_logs_many_decisions_in_one_line(service: Service) -> None:
             *(service.decide_async(DETAINER_CASE, actor=OFFICER) for _ in range(40))
         )
 
-    outs = asyncio.run(many())
+    outs = run_coroutine(many())
     indices = sorted(out["receipt"]["index"] for out in outs)
     assert indices == list(range(indices[0], indices[0] + 40))
     for out in outs[:3]:
@@ -74,9 +75,9 @@ def test_decide_async_logs_many_decisions_in_one_line(service: Service) -> None:
             out["receipt"]["index"]
         )
     with pytest.raises(AuthError):
-        asyncio.run(service.decide_async(DETAINER_CASE, actor=ANON))
+        run_coroutine(service.decide_async(DETAINER_CASE, actor=ANON))
     with pytest.raises(InvalidCase):
-        asyncio.run(service.decide_async({**DETAINER_CASE, "kind": "nope"}, actor=OFFICER))
+        run_coroutine(service.decide_async({**DETAINER_CASE, "kind": "nope"}, actor=OFFICER))
     assert _count(service) == 40
 
 
