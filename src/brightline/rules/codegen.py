@@ -31,7 +31,8 @@ OUTCOME_NAMES = ("prohibited", "permitted", "needs_review", "not_applicable")
 Const = bool
 Simplified = Condition | Const
 Part = tuple[str, tuple[str, ...], str]  # (rule id, cites, text): a reason, duty or finding
-EvalResult = tuple[int, list[Part], list[Part], list[Part], int, int]
+PartDict = dict[str, object]  # {"rule", "cites", "text"}: built fresh on every call
+EvalResult = tuple[int, list[PartDict], list[PartDict], list[PartDict], int, int]
 Evaluator = Callable[[list[int], list[int]], EvalResult]
 OutcomeFn = Callable[[list[int], list[int]], int]
 
@@ -196,7 +197,7 @@ class ProgramBuilder:
         for _, i in picks:
             picked.add(i)
             lines.append(f"        if y{i}:")
-            lines.append(f"            why.append(P{i})")
+            lines.append(f"            why.append({_part(i)})")
             if step == 1 and self.rules[i].effect == "review":
                 # a T review rule stays T, unless a `known` test on the fact turns it F
                 lines.append(f"            if m{i}: blk &= {known[i]}")
@@ -294,7 +295,7 @@ class ProgramBuilder:
                 continue
             lines += ["    " + line for line in _collect("why", [], "m")]
             for flag, idx in picks:
-                lines.append(f"        if {flag}{idx}: why.append(P{idx})")
+                lines.append(f"        if {flag}{idx}: why.append({_part(idx)})")
             if step == _FALLBACK_NA_STEP:
                 # a fallback permit that is U may still become T and win: not settled by
                 # monotonicity like every other decided step, so flips probe its facts
@@ -368,15 +369,23 @@ def _reason_picks(g: dict[str, list[int]]) -> list[list[tuple[str, int]]]:
     ]
 
 
+def _part(i: int) -> str:
+    """A fresh reason, obligation or finding dict of rule i (cites copied: callers may mutate)."""
+    return f'{{"rule": R{i}, "cites": [*C{i}], "text": T{i}}}'
+
+
 def _collect(name: str, idx: list[int], flag: str) -> list[str]:
     lines = [f"    {name} = []"]
-    lines += [f"    if {flag}{i}: {name}.append(P{i})" for i in idx]
+    lines += [f"    if {flag}{i}: {name}.append({_part(i)})" for i in idx]
     return lines
 
 
 def build(source: str, name: str, parts: Sequence[Part] = ()) -> Callable[..., object]:
-    """Compile generated source (``P<i>`` names the i-th rule's part); keep the function only."""
-    namespace: dict[str, object] = {f"P{i}": part for i, part in enumerate(parts)}
+    """Compile generated source (``R<i>``, ``C<i>``, ``T<i>`` name the i-th rule's id, cites and
+    text, see :func:`_part`); keep the function only."""
+    namespace: dict[str, object] = {}
+    for i, (rule, cites, text) in enumerate(parts):
+        namespace.update({f"R{i}": rule, f"C{i}": cites, f"T{i}": text})
     exec(compile(source, f"<brightline:{name}>", "exec"), namespace)  # generated from the model only
     fn = namespace[name]
     assert callable(fn)

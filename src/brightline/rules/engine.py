@@ -147,9 +147,9 @@ def _decide(prog: PackProgram, case: dict[str, Any], flips: bool) -> dict[str, A
         "pack_version": prog.version,
         "at": case["at"],
         "kind": kind.name,
-        "reasons": [{"rule": r, "cites": [*c], "text": t} for r, c, t in why] if why else [],
-        "obligations": [{"rule": r, "cites": [*c], "text": t} for r, c, t in obl] if obl else [],
-        "findings": [{"rule": r, "cites": [*c], "text": t} for r, c, t in fnd] if fnd else [],
+        "reasons": why,
+        "obligations": obl,
+        "findings": fnd,
         "questions": _questions(kind, segment, k, p, rel, blk) if code == NEEDS_REVIEW else [],
         "flips": _flips(kind, segment, k, p, code, rel, blk) if flips else [],
     }
