@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from brightline.rules.model import All, Any, Cmp, Condition, Known, Not, Rule
+from brightline.rules.model import All, Any, Cmp, Condition, Fact, Known, Not, Rule
 
 # Outcome codes, in the order of the tuple the engine indexes.
 PROHIBITED, PERMITTED, NEEDS_REVIEW, NOT_APPLICABLE = 0, 1, 2, 3
@@ -35,6 +35,7 @@ PartDict = dict[str, object]  # {"rule", "cites", "text"}: built fresh on every 
 EvalResult = tuple[int, list[PartDict], list[PartDict], list[PartDict], int, int]
 Evaluator = Callable[[list[int], list[int]], EvalResult]
 OutcomeFn = Callable[[list[int], list[int]], int]
+Encoder = Callable[[dict[str, object]], tuple[list[int], list[int]] | None]
 
 
 @dataclass(frozen=True)
@@ -388,5 +389,44 @@ def build(source: str, name: str, parts: Sequence[Part] = ()) -> Callable[..., o
         namespace.update({f"R{i}": rule, f"C{i}": cites, f"T{i}": text})
     exec(compile(source, f"<brightline:{name}>", "exec"), namespace)  # generated from the model only
     fn = namespace[name]
+    assert callable(fn)
+    return fn
+
+
+def encoder_source(facts: Sequence[Fact], layout: Layout) -> str:
+    """``encode(facts_dict)``: the lists ``k`` and ``p`` of a case's facts, or None when anything is
+    off (an unknown name, a bad value or type, a null): the caller's slow path names the fault."""
+    lines = ["def encode(facts):", "    get = facts.get", "    n = 0"]
+    for slot, fact in enumerate(facts):
+        bits = layout.bits[slot]
+        full = sum(bits.values())
+        absent = (
+            f"k{slot} = 0; p{slot} = {full}"
+            if fact.default is None
+            else f"k{slot} = p{slot} = {bits[fact.default]}"
+        )
+        lines.append(f"    x = get({fact.name!r})")
+        if fact.type == "bool":
+            lines.append(f"    if x is True: k{slot} = p{slot} = {bits[True]}; n += 1")
+            lines.append(f"    elif x is False: k{slot} = p{slot} = {bits[False]}; n += 1")
+            lines.append(f"    elif x is None: {absent}")
+        else:
+            lines.append(f"    if x is None: {absent}")
+            lines.append("    elif x.__class__ is str:")
+            lines.append(f"        k{slot} = p{slot} = B{slot}.get(x)")
+            lines.append(f"        if k{slot} is None: return None")
+            lines.append("        n += 1")
+        lines.append("    else: return None")
+    lines.append("    if n != len(facts): return None")
+    ks = ", ".join(f"k{i}" for i in range(len(facts)))
+    ps = ", ".join(f"p{i}" for i in range(len(facts)))
+    lines.append(f"    return [{ks}], [{ps}]")
+    return "\n".join(lines) + "\n"
+
+
+def build_encoder(facts: Sequence[Fact], layout: Layout) -> Encoder:
+    namespace: dict[str, object] = {f"B{i}": dict(bits) for i, bits in enumerate(layout.bits)}
+    exec(compile(encoder_source(facts, layout), "<brightline:encode>", "exec"), namespace)
+    fn = namespace["encode"]
     assert callable(fn)
     return fn

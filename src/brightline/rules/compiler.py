@@ -84,6 +84,7 @@ class KindProgram:
         self.entries: dict[str, tuple[int, dict[object, int], type]] = {
             name: (c.slot, c.bits, bool if c.is_bool else str) for name, c in self.codecs.items()
         }
+        self.encode = codegen.build_encoder(kind.facts, self.layout)
         self.by_at: dict[object, SegmentProgram] = {}
         self.questions = [
             {"fact": f.name, "text": f.question, "options": list(f.values)} for f in kind.facts

@@ -118,21 +118,15 @@ def _decide(prog: PackProgram, case: dict[str, Any], flips: bool) -> dict[str, A
             segment = kind.segment_at(case["at"])
     except TypeError:
         kind, segment = _locate(prog, case)
-    k = kind.base_k[:]
-    p = kind.base_p[:]
     facts = case.get("facts")
-    if facts:
-        entries = kind.entries
-        try:
-            for name, value in facts.items():
-                slot, bits, pytype = entries[name]
-                bit = bits[value]
-                if value.__class__ is not pytype:
-                    raise KeyError(name)
-                k[slot] = p[slot] = bit
-        except (KeyError, TypeError, AttributeError):
-            k, p = _encode(kind, facts)
-    elif facts is not None and not isinstance(facts, dict):
+    if facts.__class__ is dict:
+        kp = kind.encode(facts)
+        k, p = kp if kp is not None else _encode(kind, facts)
+    elif facts is None:
+        k, p = kind.base_k[:], kind.base_p[:]
+    elif facts:
+        k, p = _encode(kind, facts)
+    else:
         raise _not_object(facts)
     key, alt, alt_shift, key2, shift = segment.spec_params  # segment.spec(k), inlined
     spec = k[key] if key >= 0 else 0
