@@ -107,7 +107,7 @@ class KindProgram:
         segment = self.segments[self._place(at)]
         if len(self.by_at) >= _AT_CACHE:
             self.by_at.clear()
-        if isinstance(at, str):
+        if isinstance(at, str) and len(at) == 10:  # bare dates recur; moments rarely do
             self.by_at[at] = segment
         return segment
 

@@ -107,17 +107,14 @@ def _locate(prog: PackProgram, case: dict[str, Any]) -> tuple[KindProgram, Segme
 
 def _decide(prog: PackProgram, case: dict[str, Any], flips: bool) -> dict[str, Any]:
     """Steps 1-8 of the decision semantics once the pack is known."""
-    kind = None
     try:
         kind = prog.kinds[case["kind"]]
-        segment = kind.by_at[case["at"]]
-    except KeyError:
-        if kind is None or "at" not in case:
-            kind, segment = _locate(prog, case)
-        else:
-            segment = kind.segment_at(case["at"])
-    except TypeError:
+        at = case["at"]
+    except (KeyError, TypeError):
         kind, segment = _locate(prog, case)
+    else:
+        found = kind.by_at.get(at) if at.__class__ is str else None
+        segment = found if found is not None else kind.segment_at(at)
     facts = case.get("facts")
     if facts.__class__ is dict:
         kp = kind.encode(facts)

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from brightline.errors import InvalidCase
 from brightline.rules.model import LayeredPack
 
+_NEAR_CACHE = 100_000
+
 
 class Timeline:
     def __init__(self, pack: LayeredPack) -> None:
@@ -33,6 +35,7 @@ class Timeline:
         self.days: list[date] = sorted(d for d in days if d >= top.covers_from)
         self.ordinals = [d.toordinal() for d in self.days]
         self.stamps = [datetime.combine(d, time(), zone).timestamp() for d in self.days]
+        self._near: dict[int, int | None] = {}
         self.end = (
             self.days.index(top.covers_until) if top.covers_until is not None else len(self.days)
         )
@@ -56,10 +59,33 @@ class Timeline:
             if moment is None or moment.tzinfo is None:
                 _parse_moment(at)  # raises the error that says what is wrong
             assert moment is not None
-            index = bisect_right(self.stamps, moment.timestamp()) - 1
+            index = self._near.get(moment.toordinal(), -2)
+            if index == -2:
+                index = self._place_day(moment.toordinal())
+            if index is None:  # a boundary is within a day or two: compare instants
+                index = bisect_right(self.stamps, moment.timestamp()) - 1
         if 0 <= index < self.end:
             return index
         raise self._outside(at)
+
+    def _place_day(self, ordinal: int) -> int | None:
+        """The segment of every moment whose own date (at its own offset) is ``ordinal``, or None
+        when that depends on the time and offset.
+
+        Such a moment lies strictly between UTC midnight of the day before and UTC midnight two
+        days after; a boundary's local midnight strictly within a day of its UTC midnight (offsets
+        are under 24 h). So with no boundary on days ``ordinal - 1 .. ordinal + 2`` it falls in the
+        same segment as the bare date. Pure date arithmetic, remembered per ordinal.
+        """
+        ordinals = self.ordinals
+        index = bisect_right(ordinals, ordinal) - 1
+        before_ok = index < 0 or ordinals[index] < ordinal - 1
+        after_ok = index + 1 >= len(ordinals) or ordinals[index + 1] > ordinal + 2
+        found = index if before_ok and after_ok else None
+        if len(self._near) >= _NEAR_CACHE:
+            self._near.clear()
+        self._near[ordinal] = found
+        return found
 
     def _outside(self, at: object) -> InvalidCase:
         cover = f"from {self.covers_from}"
