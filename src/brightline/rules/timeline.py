@@ -59,11 +59,11 @@ class Timeline:
             if moment is None or moment.tzinfo is None:
                 _parse_moment(at)  # raises the error that says what is wrong
             assert moment is not None
-            index = self._near.get(moment.toordinal(), -2)
-            if index == -2:
-                index = self._place_day(moment.toordinal())
-            if index is None:  # a boundary is within a day or two: compare instants
-                index = bisect_right(self.stamps, moment.timestamp()) - 1
+            near = self._near.get(moment.toordinal(), -2)
+            if near == -2:
+                near = self._place_day(moment.toordinal())
+            # None: a boundary is within a day or two, so compare instants
+            index = near if near is not None else bisect_right(self.stamps, moment.timestamp()) - 1
         if 0 <= index < self.end:
             return index
         raise self._outside(at)
