@@ -172,6 +172,9 @@ class SegmentProgram:
             self._evaluator
         )
         self.outcomes: Lazy[int, OutcomeFn] = Lazy(self._outcome)
+        # per specialisation code: is some prohibit rule T? (valid while the fixed slots keep
+        # their values, as when questions probe unknown facts)
+        self.prohibits: Lazy[int, Callable[[list[int], list[int]], bool]] = Lazy(self._prohibits)
         general = codegen.ProgramBuilder(rules, kind.layout, {})
         self.prohibited: Callable[[list[int], list[int]], bool] = codegen.build(  # type: ignore[assignment]
             general.prohibited_source(), "prohibited"
@@ -215,6 +218,11 @@ class SegmentProgram:
     def _evaluator(self, bit: int) -> Callable[[list[int], list[int]], EvalResult]:
         builder = codegen.ProgramBuilder(self.rules, self.kind.layout, self._fixed(bit))
         fn = codegen.build(builder.evaluator_source(self.default), "evaluate", self.parts)
+        return fn  # type: ignore[return-value]
+
+    def _prohibits(self, bit: int) -> Callable[[list[int], list[int]], bool]:
+        builder = codegen.ProgramBuilder(self.rules, self.kind.layout, self._fixed(bit))
+        fn = codegen.build(builder.prohibited_source(), "prohibited")
         return fn  # type: ignore[return-value]
 
     def _outcome(self, bit: int) -> OutcomeFn:

@@ -8,7 +8,7 @@ outcome-only program, once per class of values that the rules in force tell apar
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +141,9 @@ def _decide(prog: PackProgram, case: dict[str, Any], flips: bool) -> dict[str, A
         "reasons": why,
         "obligations": obl,
         "findings": fnd,
-        "questions": _questions(kind, segment, k, p, rel, blk) if code == NEEDS_REVIEW else [],
+        "questions": (
+            _questions(kind, segment, k, p, rel, blk, spec) if code == NEEDS_REVIEW else []
+        ),
         "flips": _flips(kind, segment, k, p, code, rel, blk) if flips else [],
     }
 
@@ -267,7 +269,13 @@ def _probe(segment: SegmentProgram, k: list[int], p: list[int], slot: int, bit: 
 
 
 def _settle(
-    segment: SegmentProgram, k: list[int], p: list[int], slot: int, bit: int, blk: int
+    segment: SegmentProgram,
+    k: list[int],
+    p: list[int],
+    slot: int,
+    bit: int,
+    blk: int,
+    prohibited: Callable[[list[int], list[int]], bool],
 ) -> int:
     """The outcome of a needs_review case once the unknown fact ``slot`` gets the value ``bit``.
 
@@ -277,7 +285,7 @@ def _settle(
     if slot == segment.key or slot == segment.alt:  # specialised programs are small: probe
         return _probe(segment, k, p, slot, bit)
     k[slot] = p[slot] = bit
-    hit = segment.prohibited(k, p)
+    hit = prohibited(k, p)
     k[slot], p[slot] = 0, segment.kind.full[slot]
     if hit:
         return PROHIBITED
@@ -287,11 +295,19 @@ def _settle(
 
 
 def _questions(
-    kind: KindProgram, segment: SegmentProgram, k: list[int], p: list[int], rel: int, blk: int
+    kind: KindProgram,
+    segment: SegmentProgram,
+    k: list[int],
+    p: list[int],
+    rel: int,
+    blk: int,
+    spec: int,
 ) -> list[dict[str, Any]]:
-    """Step 7: unknown facts (among ``rel``, those U rules depend on) that can settle the case."""
+    """Step 7: unknown facts (among ``rel``, those U rules depend on) that can settle the case.
+    Only unknown facts change, never those the specialisation ``spec`` fixes (they are known), so
+    the specialised prohibit test stays valid."""
     out = []
-    prohibited = segment.prohibited
+    prohibited = segment.prohibits[spec]
     full = kind.full
     for slot in kind.slots_of(rel | segment.nonmono):
         if k[slot]:
@@ -303,21 +319,28 @@ def _questions(
         k[slot], p[slot] = 0, full[slot]
         if not could and not blk >> slot & 1:
             continue
-        if _settles(segment, k, p, slot, blk):
+        if _settles(segment, k, p, slot, blk, prohibited):
             q = kind.questions[slot]
             out.append({"fact": q["fact"], "text": q["text"], "options": [*q["options"]]})
     return out
 
 
-def _settles(segment: SegmentProgram, k: list[int], p: list[int], slot: int, blk: int) -> bool:
+def _settles(
+    segment: SegmentProgram,
+    k: list[int],
+    p: list[int],
+    slot: int,
+    blk: int,
+    prohibited: Callable[[list[int], list[int]], bool],
+) -> bool:
     """Does some value of the unknown fact ``slot`` settle the case? The value that settled it
     last time is tried first (only the order of the search changes, never its answer)."""
     hints = segment.hints
     first = hints.get(slot)
-    if first is not None and _settle(segment, k, p, slot, first, blk) != NEEDS_REVIEW:
+    if first is not None and _settle(segment, k, p, slot, first, blk, prohibited) != NEEDS_REVIEW:
         return True
     for bit, _, _ in segment.classes[slot]:
-        if bit != first and _settle(segment, k, p, slot, bit, blk) != NEEDS_REVIEW:
+        if bit != first and _settle(segment, k, p, slot, bit, blk, prohibited) != NEEDS_REVIEW:
             hints[slot] = bit
             return True
     return False
@@ -346,7 +369,7 @@ def _flips(
             if current or code != NEEDS_REVIEW:
                 outcome = _probe(segment, k, p, slot, bit)
             else:
-                outcome = _settle(segment, k, p, slot, bit, blk)
+                outcome = _settle(segment, k, p, slot, bit, blk, segment.prohibited)
             if outcome != code:
                 changed += [(v, outcome) for v in values]
         if changed:
