@@ -23,6 +23,7 @@ from brightline import __version__
 from brightline.errors import AuthError, BrightlineError, InvalidRequest, error_body
 from brightline.web import api, pages
 from brightline.web.deps import STATIC_DIR, TokenCache, templates
+from brightline.web.fastpath import DecisionFastPath
 from brightline.web.security import (
     DEFAULT_BODY_LIMIT,
     BodyLimitMiddleware,
@@ -82,6 +83,7 @@ def create_app(
     codec = SessionCodec(secret or load_secret())
     if secure_cookies is None:  # behind HTTPS in production: BRIGHTLINE_SECURE_COOKIES=1
         secure_cookies = os.environ.get("BRIGHTLINE_SECURE_COOKIES", "") in ("1", "true")
+    app.add_middleware(DecisionFastPath)  # innermost: inside the session and body limit
     app.add_middleware(SessionMiddleware, codec=codec, secure=secure_cookies)
     app.add_middleware(BodyLimitMiddleware, limit=body_limit)
     return app
