@@ -32,7 +32,7 @@ Const = bool
 Simplified = Condition | Const
 Part = tuple[str, tuple[str, ...], str]  # (rule id, cites, text): a reason, duty or finding
 PartDict = dict[str, object]  # {"rule", "cites", "text"}: built fresh on every call
-EvalResult = tuple[int, list[PartDict], list[PartDict], list[PartDict], int, int]
+EvalResult = tuple[int, list[PartDict], list[PartDict], list[PartDict], int, int, int]
 Evaluator = Callable[[list[int], list[int]], EvalResult]
 OutcomeFn = Callable[[list[int], list[int]], int]
 Encoder = Callable[[dict[str, object]], tuple[list[int], list[int]] | None]
@@ -189,11 +189,12 @@ class ProgramBuilder:
         becomes T, or every one of those rules depends on the fact (``blk``, the AND of their
         dependencies; a rule that does not read the fact keeps its value, monotone or not). On
         later steps ``blk`` is every slot: probe fully. On a needs_review step no rule of a
-        picked group is T (an earlier step would have fired), except T review rules.
+        picked group is T (an earlier step would have fired), except T review rules. ``prl``: the
+        slots U prohibit rules depend on; only those (and ``known`` tests) can make one T.
         """
         deps = self._deps()
         known = self._deps(known_only=True)
-        lines = ["        why = []", "        rel = 0", "        blk = -1"]
+        lines = ["        why = []", "        rel = 0", "        blk = -1", "        prl = 0"]
         picked = set()
         for _, i in picks:
             picked.add(i)
@@ -203,8 +204,8 @@ class ProgramBuilder:
                 # a T review rule stays T, unless a `known` test on the fact turns it F
                 lines.append(f"            if m{i}: blk &= {known[i]}")
                 lines.append(f"            else: rel |= {deps[i]}; blk &= {deps[i]}")
-            elif step == 1:
-                lines.append(f"            rel |= {deps[i]}; blk &= {deps[i]}")
+            elif step == 1:  # a prohibit rule, U: ``prl`` gathers what such rules depend on
+                lines.append(f"            rel |= {deps[i]}; blk &= {deps[i]}; prl |= {deps[i]}")
             else:
                 lines.append(f"            rel |= {deps[i]}")
         for i in sorted(self._needed_for_outcome() - picked):
@@ -292,7 +293,7 @@ class ProgramBuilder:
             lines.append(f"    if {cond}:")
             if code == NEEDS_REVIEW:
                 lines += self._open_branch(step, picks)
-                lines.append(f"        return {code}, why, obl, fnd, rel, blk")
+                lines.append(f"        return {code}, why, obl, fnd, rel, blk, prl")
                 continue
             lines += ["    " + line for line in _collect("why", [], "m")]
             for flag, idx in picks:
@@ -305,12 +306,12 @@ class ProgramBuilder:
                 lines += [
                     f"        if y{i}: rel |= {deps[i]}" for i in g["fb_permit"] if deps[i]
                 ]
-                lines.append(f"        return {code}, why, obl, fnd, rel, -1")
+                lines.append(f"        return {code}, why, obl, fnd, rel, -1, 0")
                 continue
-            lines.append(f"        return {code}, why, obl, fnd, 0, 0")
+            lines.append(f"        return {code}, why, obl, fnd, 0, 0, 0")
         # the default: every rule is F; only a `known` test (segment.nonmono) can change that,
         # and then it is probed fully (blk -1)
-        lines.append(f"    return {default}, [], obl, fnd, 0, -1")
+        lines.append(f"    return {default}, [], obl, fnd, 0, -1, 0")
         return "\n".join(lines) + "\n"
 
 
@@ -391,6 +392,14 @@ def build(source: str, name: str, parts: Sequence[Part] = ()) -> Callable[..., o
     fn = namespace[name]
     assert callable(fn)
     return fn
+
+
+def spec_source(chain: Sequence[tuple[int, int]], key2: int, shift: int) -> str:
+    """``spec(k)``: the specialisation code: the bit of the first known slot of ``chain`` (slot,
+    offset) shifted by its offset, or 0; with ``key2`` (a slot always known) at ``shift``."""
+    first = " or ".join(f"(k[{slot}] << {offset})" for slot, offset in chain) or "0"
+    code = f"({first}) | (k[{key2}] << {shift})" if key2 >= 0 else f"({first})"
+    return f"def spec(k):\n    return {code}\n"
 
 
 def encoder_source(facts: Sequence[Fact], layout: Layout) -> str:

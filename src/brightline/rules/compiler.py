@@ -160,14 +160,23 @@ class SegmentProgram:
         self.rules = rules
         self.default = codegen.OUTCOME_NAMES.index(kind.pack.default_outcome)
         self.parts: list[codegen.Part] = [(r.id, r.cites, r.text) for r in rules]
-        # Specialisation code: k[key] in the low bits; when the key is unknown, k[alt] shifted
-        # by alt_shift; a defaulted fact's bit (key2, always known) shifted by shift.
-        self.key = self._choose_key()
-        self.alt = self._choose_key(exclude=self.key) if self.key >= 0 else -1
+        # Specialisation code: the bit of the first known fact of the chain ``keys``, shifted by
+        # its offset (0 when none is known); a defaulted fact's bit (key2, always known) shifted by
+        # ``shift`` above them all.
+        self.keys = self._choose_keys()
+        self.key = self.keys[0] if self.keys else -1
         self.key2 = self._choose_key2()
-        self.alt_shift = len(kind.facts[self.key].values) if self.key >= 0 else 0
-        self.shift = self.alt_shift + (len(kind.facts[self.alt].values) if self.alt >= 0 else 0)
-        self.spec_params = (self.key, self.alt, self.alt_shift, self.key2, self.shift)
+        self.offsets: list[int] = []
+        offset = 0
+        for slot in self.keys:
+            self.offsets.append(offset)
+            offset += len(kind.facts[slot].values)
+        self.shift = offset
+        self.chain = tuple(zip(self.keys, self.offsets, strict=True))
+        self.chain_mask = sum(1 << slot for slot in self.keys)
+        self.spec: Callable[[list[int]], int] = codegen.build(  # type: ignore[assignment]
+            codegen.spec_source(self.chain, self.key2, self.shift), "spec"
+        )
         self.evaluators: Lazy[int, Callable[[list[int], list[int]], EvalResult]] = Lazy(
             self._evaluator
         )
@@ -184,31 +193,32 @@ class SegmentProgram:
         self.hints: dict[int, int] = {}  # slot -> the value bit that last settled a question
 
     def _fixed(self, spec: int) -> dict[int, int]:
-        """The slots a specialisation code fixes: ``k[key] | k[key2] << shift``."""
+        """The slots a specialisation code fixes (see ``__init__``)."""
         fixed: dict[int, int] = {}
-        low = spec & ((1 << self.alt_shift) - 1)
-        mid = (spec & ((1 << self.shift) - 1)) >> self.alt_shift
-        high = spec >> self.shift
-        for slot, bit in ((self.key, low), (self.alt, mid), (self.key2, high)):
-            if bit and slot >= 0:
+        for slot, offset in self.chain:
+            bit = (spec >> offset) & ((1 << len(self.kind.facts[slot].values)) - 1)
+            if bit:
                 fixed[slot] = bit
+        if self.key2 >= 0 and spec >> self.shift:
+            fixed[self.key2] = spec >> self.shift
         return fixed
 
-    def spec(self, k: list[int]) -> int:
-        """The specialisation code of the encoded case ``k`` (see ``__init__``)."""
-        key = self.key
-        code = k[key] if key >= 0 else 0
-        if not code and self.alt >= 0:
-            code = k[self.alt] << self.alt_shift
-        if self.key2 >= 0:
-            code |= k[self.key2] << self.shift
-        return code
+    def _choose_keys(self, most: int = 4) -> list[int]:
+        """The chain of specialisation facts: each the best among those not chosen yet."""
+        keys: list[int] = []
+        while len(keys) < most:
+            # later links help only when the earlier are unknown: a weaker cut still pays
+            slot = self._choose_key(exclude=set(keys), keep=0.75 if not keys else 0.9)
+            if slot < 0:
+                break
+            keys.append(slot)
+        return keys
 
     def _choose_key2(self) -> int:
         """A fact with a default (so always known) that the rules read, to fold in as well."""
         best, best_count = -1, 0
         for slot, fact in enumerate(self.kind.facts):
-            if fact.default is None or slot == self.key:
+            if fact.default is None or slot in self.keys:
                 continue
             count = sum(fact.name in condition_facts(r.condition) for r in self.rules)
             if count > best_count:
@@ -230,12 +240,13 @@ class SegmentProgram:
         fn = codegen.build(builder.outcome_source(self.default), "outcome")
         return fn  # type: ignore[return-value]
 
-    def _choose_key(self, exclude: int = -1) -> int:
-        """The slot whose known value leaves the fewest rules standing (-1: none helps)."""
+    def _choose_key(self, exclude: set[int], keep: float) -> int:
+        """The slot whose known value leaves the fewest rules standing, on average; -1 when none
+        leaves fewer than the share ``keep`` of them."""
         layout = self.kind.layout
-        best, best_left = -1, 0.75 * len(self.rules)
+        best, best_left = -1, keep * len(self.rules)
         for slot, fact in enumerate(self.kind.facts):
-            if slot == exclude or fact.default is not None:
+            if slot in exclude or fact.default is not None:
                 continue
             left = 0
             for value in fact.values:

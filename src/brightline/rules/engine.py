@@ -125,13 +125,8 @@ def _decide(prog: PackProgram, case: dict[str, Any], flips: bool) -> dict[str, A
         k, p = _encode(kind, facts)
     else:
         raise _not_object(facts)
-    key, alt, alt_shift, key2, shift = segment.spec_params  # segment.spec(k), inlined
-    spec = k[key] if key >= 0 else 0
-    if not spec and alt >= 0:
-        spec = k[alt] << alt_shift
-    if key2 >= 0:
-        spec |= k[key2] << shift
-    code, why, obl, fnd, rel, blk = segment.evaluators[spec](k, p)
+    spec = segment.spec(k)
+    code, why, obl, fnd, rel, blk, prl = segment.evaluators[spec](k, p)
     return {
         "outcome": OUTCOME_NAMES[code],
         "jurisdiction": prog.name,
@@ -142,7 +137,7 @@ def _decide(prog: PackProgram, case: dict[str, Any], flips: bool) -> dict[str, A
         "obligations": obl,
         "findings": fnd,
         "questions": (
-            _questions(kind, segment, k, p, rel, blk, spec) if code == NEEDS_REVIEW else []
+            _questions(kind, segment, k, p, (rel, blk, prl), spec) if code == NEEDS_REVIEW else []
         ),
         "flips": _flips(kind, segment, k, p, code, rel, blk) if flips else [],
     }
@@ -282,7 +277,7 @@ def _settle(
     A prohibit rule that becomes T makes it prohibited; else it stays needs_review
     unless every rule keeping it there depends on this fact (``blk``): only then probe fully.
     """
-    if slot == segment.key or slot == segment.alt:  # specialised programs are small: probe
+    if segment.chain_mask >> slot & 1:  # specialised programs are small: probe
         return _probe(segment, k, p, slot, bit)
     k[slot] = p[slot] = bit
     hit = prohibited(k, p)
@@ -299,26 +294,31 @@ def _questions(
     segment: SegmentProgram,
     k: list[int],
     p: list[int],
-    rel: int,
-    blk: int,
+    masks: tuple[int, int, int],
     spec: int,
 ) -> list[dict[str, Any]]:
     """Step 7: unknown facts (among ``rel``, those U rules depend on) that can settle the case.
     Only unknown facts change, never those the specialisation ``spec`` fixes (they are known), so
     the specialised prohibit test stays valid."""
+    rel, blk, prl = masks
     out = []
     prohibited = segment.prohibits[spec]
     full = kind.full
-    for slot in kind.slots_of(rel | segment.nonmono):
+    nonmono = segment.nonmono
+    could_mask = prl | nonmono  # elsewhere every prohibit rule stays F (monotone): could is False
+    for slot in kind.slots_of(rel | nonmono):
         if k[slot]:
             continue
-        # k = every bit, p = none: each comparison on this fact takes its most favourable value,
-        # so False here means no single value can make a prohibit rule T.
-        k[slot], p[slot] = full[slot], 0
-        could = prohibited(k, p)
-        k[slot], p[slot] = 0, full[slot]
-        if not could and not blk >> slot & 1:
-            continue
+        if not blk >> slot & 1:
+            if not could_mask >> slot & 1:
+                continue
+            # k = every bit, p = none: each comparison on this fact takes its most favourable
+            # value, so False here means no single value can make a prohibit rule T.
+            k[slot], p[slot] = full[slot], 0
+            could = prohibited(k, p)
+            k[slot], p[slot] = 0, full[slot]
+            if not could:
+                continue
         if _settles(segment, k, p, slot, blk, prohibited):
             q = kind.questions[slot]
             out.append({"fact": q["fact"], "text": q["text"], "options": [*q["options"]]})
