@@ -228,17 +228,24 @@ class ProgramBuilder:
     def _applies_too_deep() -> str:
         raise ValueError("override chain deeper than 16 rules")
 
-    def prohibited_source(self) -> str:
-        """``prohibited(k, p)``: is some prohibit rule T? Short-circuits on the first unknown."""
+    def prohibited_source(self, slot: int = -1) -> str:
+        """``prohibited(k, p)``: is some prohibit rule T? With ``slot``, only the rules whose
+        applies value depends on that slot: enough when no prohibit rule is T and only that slot
+        changes (the others keep their values)."""
         lines = ["def prohibited(k, p):"]
-        tests = [
-            self._applies(i, must=True)
+        deps = self._deps()
+        chosen = [
+            i
             for i, rule in enumerate(self.rules)
-            if rule.effect == "prohibit" and self.conds[i] is not False
+            if rule.effect == "prohibit"
+            and self.conds[i] is not False
+            and (slot < 0 or deps[i] >> slot & 1)
         ]
-        slots: set[int] = set()
-        for cond in self.conds:
-            slots |= slots_used(cond, self.layout)
+        tests = [self._applies(i, must=True) for i in chosen]
+        used = 0
+        for i in chosen:
+            used |= deps[i]
+        slots = {s for s in range(len(self.layout.bits)) if used >> s & 1}
         lines += self._prologue(slots)
         lines += [f"    if {test}: return True" for test in tests]
         lines.append("    return False")

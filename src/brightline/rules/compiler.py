@@ -181,9 +181,11 @@ class SegmentProgram:
             self._evaluator
         )
         self.outcomes: Lazy[int, OutcomeFn] = Lazy(self._outcome)
-        # per specialisation code: is some prohibit rule T? (valid while the fixed slots keep
-        # their values, as when questions probe unknown facts)
-        self.prohibits: Lazy[int, Callable[[list[int], list[int]], bool]] = Lazy(self._prohibits)
+        # per (specialisation code, slot): is some prohibit rule T? Only the rules that depend on
+        # the slot: for probing one unknown fact while no prohibit rule is T (questions)
+        self.prohibits: Lazy[tuple[int, int], Callable[[list[int], list[int]], bool]] = Lazy(
+            self._prohibits
+        )
         general = codegen.ProgramBuilder(rules, kind.layout, {})
         self.prohibited: Callable[[list[int], list[int]], bool] = codegen.build(  # type: ignore[assignment]
             general.prohibited_source(), "prohibited"
@@ -230,9 +232,10 @@ class SegmentProgram:
         fn = codegen.build(builder.evaluator_source(self.default), "evaluate", self.parts)
         return fn  # type: ignore[return-value]
 
-    def _prohibits(self, bit: int) -> Callable[[list[int], list[int]], bool]:
-        builder = codegen.ProgramBuilder(self.rules, self.kind.layout, self._fixed(bit))
-        fn = codegen.build(builder.prohibited_source(), "prohibited")
+    def _prohibits(self, spec_slot: tuple[int, int]) -> Callable[[list[int], list[int]], bool]:
+        spec, slot = spec_slot
+        builder = codegen.ProgramBuilder(self.rules, self.kind.layout, self._fixed(spec))
+        fn = codegen.build(builder.prohibited_source(slot), "prohibited")
         return fn  # type: ignore[return-value]
 
     def _outcome(self, bit: int) -> OutcomeFn:

@@ -302,13 +302,14 @@ def _questions(
     the specialised prohibit test stays valid."""
     rel, blk, prl = masks
     out = []
-    prohibited = segment.prohibits[spec]
+    prohibits = segment.prohibits
     full = kind.full
     nonmono = segment.nonmono
     could_mask = prl | nonmono  # elsewhere every prohibit rule stays F (monotone): could is False
     for slot in kind.slots_of(rel | nonmono):
         if k[slot]:
             continue
+        prohibited = prohibits[spec, slot]
         if not blk >> slot & 1:
             if not could_mask >> slot & 1:
                 continue
