@@ -20,6 +20,7 @@ and rules that cannot apply disappear, which is what makes one decision a few mi
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from brightline.rules.model import All, Any, Cmp, Condition, Fact, Known, Not, Rule
@@ -83,10 +84,20 @@ def simplify(cond: Condition, layout: Layout, fixed: Mapping[int, int]) -> Simpl
     return All(tuple(items)) if is_all else Any(tuple(items))
 
 
-def expr(cond: Simplified, layout: Layout, must: bool) -> str:
-    """Python source for must (T) or may (T or U) of a condition."""
+def expr(
+    cond: Simplified, layout: Layout, must: bool, unknown: AbstractSet[int] = frozenset()
+) -> str:
+    """Python source for must (T) or may (T or U) of a condition; comparisons on the slots
+    ``unknown`` (known to be unknown) are U: False in must, True in may."""
     if isinstance(cond, bool):
         return "True" if cond else "False"
+    if isinstance(cond, Cmp | Known) and layout.index[cond.fact] in unknown:
+        if isinstance(cond, Known):
+            return "False" if cond.known else "True"
+        # what the bitset test below gives with k = 0 and p = every bit of the domain
+        value = 0 if must != cond.negate else sum(layout.bits[layout.index[cond.fact]].values())
+        hit = bool(value & layout.mask(cond)) != cond.negate
+        return "True" if hit else "False"
     if isinstance(cond, Cmp):
         slot = layout.index[cond.fact]
         vec = "k" if must != cond.negate else "p"
@@ -96,9 +107,9 @@ def expr(cond: Simplified, layout: Layout, must: bool) -> str:
         slot = layout.index[cond.fact]
         return f"(k{slot} != 0)" if cond.known else f"(k{slot} == 0)"
     if isinstance(cond, Not):
-        return f"(not {expr(cond.item, layout, not must)})"
+        return f"(not {expr(cond.item, layout, not must, unknown)})"
     joiner = " and " if isinstance(cond, All) else " or "
-    return "(" + joiner.join(expr(item, layout, must) for item in cond.items) + ")"
+    return "(" + joiner.join(expr(item, layout, must, unknown) for item in cond.items) + ")"
 
 
 def slots_used(cond: Simplified, layout: Layout, known_only: bool = False) -> set[int]:
@@ -139,9 +150,18 @@ def topological(rules: Sequence[Rule]) -> list[int]:
 class ProgramBuilder:
     """Builds the evaluator and the outcome function of one rule set, one specialisation."""
 
-    def __init__(self, rules: Sequence[Rule], layout: Layout, fixed: Mapping[int, int]) -> None:
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        layout: Layout,
+        fixed: Mapping[int, int],
+        unknown: AbstractSet[int] = frozenset(),
+    ) -> None:
+        """``fixed``: slots with a known value (folded); ``unknown``: slots known to be unknown
+        in every case the program will see (their comparisons become U)."""
         self.rules = rules
         self.layout = layout
+        self.unknown = unknown
         self.conds = [simplify(r.condition, layout, fixed) for r in rules]
         self.order = topological(rules)
         self.overriders: dict[int, list[int]] = {i: [] for i in range(len(rules))}
@@ -162,8 +182,9 @@ class ProgramBuilder:
                 continue
             slots |= slots_used(cond, self.layout)
             others = [j for j in self.overriders[i] if j in keep and self.conds[j] is not False]
-            may = [expr(cond, self.layout, must=False), *(f"not m{j}" for j in others)]
-            must = [f"y{i}", expr(cond, self.layout, must=True), *(f"not y{j}" for j in others)]
+            unknown = self.unknown
+            may = [expr(cond, self.layout, False, unknown), *(f"not m{j}" for j in others)]
+            must = [f"y{i}", expr(cond, self.layout, True, unknown), *(f"not y{j}" for j in others)]
             lines.append(f"    y{i} = {' and '.join(may)}")
             lines.append(f"    m{i} = {' and '.join(must)}")
         return lines, slots
@@ -218,7 +239,7 @@ class ProgramBuilder:
         cond = self.conds[i]
         if cond is False or depth > 16:
             return "False" if cond is False else self._applies_too_deep()
-        parts = [expr(cond, self.layout, must)]
+        parts = [expr(cond, self.layout, must, self.unknown)]
         for j in self.overriders[i]:
             if self.conds[j] is not False:
                 parts.append(f"not {self._applies(j, not must, depth + 1)}")

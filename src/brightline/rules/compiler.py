@@ -205,6 +205,16 @@ class SegmentProgram:
             fixed[self.key2] = spec >> self.shift
         return fixed
 
+    def _unknown(self, fixed: dict[int, int]) -> frozenset[int]:
+        """The chain's slots before the first known one: unknown whenever this code is chosen.
+        (Not for ``prohibits``, which probe such a slot.)"""
+        out: set[int] = set()
+        for slot in self.keys:
+            if slot in fixed:
+                break
+            out.add(slot)
+        return frozenset(out)
+
     def _choose_keys(self, most: int = 4) -> list[int]:
         """The chain of specialisation facts: each the best among those not chosen yet."""
         keys: list[int] = []
@@ -228,7 +238,8 @@ class SegmentProgram:
         return best
 
     def _evaluator(self, bit: int) -> Callable[[list[int], list[int]], EvalResult]:
-        builder = codegen.ProgramBuilder(self.rules, self.kind.layout, self._fixed(bit))
+        layout, fixed = self.kind.layout, self._fixed(bit)
+        builder = codegen.ProgramBuilder(self.rules, layout, fixed, self._unknown(fixed))
         fn = codegen.build(builder.evaluator_source(self.default), "evaluate", self.parts)
         return fn  # type: ignore[return-value]
 
@@ -239,7 +250,8 @@ class SegmentProgram:
         return fn  # type: ignore[return-value]
 
     def _outcome(self, bit: int) -> OutcomeFn:
-        builder = codegen.ProgramBuilder(self.rules, self.kind.layout, self._fixed(bit))
+        layout, fixed = self.kind.layout, self._fixed(bit)
+        builder = codegen.ProgramBuilder(self.rules, layout, fixed, self._unknown(fixed))
         fn = codegen.build(builder.outcome_source(self.default), "outcome")
         return fn  # type: ignore[return-value]
 
