@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from brightline.rules import codegen
@@ -29,6 +30,7 @@ from brightline.rules.model import (
     Rule,
     condition_facts,
 )
+from brightline.rules.timeline import Timeline
 
 _AT_CACHE = 20_000
 K = TypeVar("K")
@@ -58,11 +60,12 @@ class FactCodec:
 
 class KindProgram:
     def __init__(
-        self, pack: LayeredPack, kind: Kind, days: Sequence[object], place: Callable[[object], int]
+        self, pack: LayeredPack, kind: Kind, days: Sequence[object], timeline: Timeline
     ) -> None:
         self.pack = pack
         self.name = kind.name
-        self._place = place
+        self.timeline = timeline
+        self._place = timeline.segment
         self.kind = kind
         self.facts = kind.facts
         self.codecs = {
@@ -86,6 +89,7 @@ class KindProgram:
         }
         self.encode = codegen.build_encoder(kind.facts, self.layout)
         self.by_at: dict[object, SegmentProgram] = {}
+        self.by_day: dict[int, SegmentProgram] = {}  # a moment's own date (ordinal) -> program
         self.questions = [
             {"fact": f.name, "text": f.question, "options": list(f.values)} for f in kind.facts
         ]
@@ -104,11 +108,31 @@ class KindProgram:
 
     def segment_at(self, at: object) -> SegmentProgram:
         """The program for the moment ``at`` (InvalidCase when ``at`` is bad or not covered)."""
+        if at.__class__ is str and len(at) > 10:
+            try:
+                moment: datetime | None = datetime.fromisoformat(at)
+            except ValueError:
+                moment = None
+            if moment is not None and moment.tzinfo is not None:
+                found = self.by_day.get(moment.toordinal())
+                if found is not None:
+                    return found
+                return self._segment_of_day(at, moment.toordinal())
         segment = self.segments[self._place(at)]
         if len(self.by_at) >= _AT_CACHE:
             self.by_at.clear()
         if isinstance(at, str) and len(at) == 10:  # bare dates recur; moments rarely do
             self.by_at[at] = segment
+        return segment
+
+    def _segment_of_day(self, at: object, ordinal: int) -> SegmentProgram:
+        """The program for a moment (slow path), remembering its day when every moment of that
+        date falls in one segment (pure date arithmetic, see :meth:`Timeline.day_segment`)."""
+        segment = self.segments[self._place(at)]
+        if self.timeline.day_segment(ordinal) is not None:
+            if len(self.by_day) >= _AT_CACHE:
+                self.by_day.clear()
+            self.by_day[ordinal] = segment
         return segment
 
     def _segment(self, day: object) -> SegmentProgram:

@@ -33,7 +33,7 @@ class PackProgram:
         self.timeline = Timeline(pack)
         days = self.timeline.days
         self.kinds = {
-            name: KindProgram(pack, kind, days, self.timeline.segment)
+            name: KindProgram(pack, kind, days, self.timeline)
             for name, kind in pack.kinds.items()
         }
 

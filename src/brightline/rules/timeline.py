@@ -68,6 +68,14 @@ class Timeline:
             return index
         raise self._outside(at)
 
+    def day_segment(self, ordinal: int) -> int | None:
+        """The segment of every moment whose own date is ``ordinal``, when it is one segment
+        inside the coverage; else None (see :meth:`_place_day`)."""
+        near = self._near.get(ordinal, -2)
+        if near == -2:
+            near = self._place_day(ordinal)
+        return near if near is not None and 0 <= near < self.end else None
+
     def _place_day(self, ordinal: int) -> int | None:
         """The segment of every moment whose own date (at its own offset) is ``ordinal``, or None
         when that depends on the time and offset.
