@@ -117,7 +117,7 @@ class KindProgram:
                 found = self.by_day.get(moment.toordinal())
                 if found is not None:
                     return found
-                return self._segment_of_day(at, moment.toordinal())
+                return self._segment_of_day(at, moment)
         segment = self.segments[self._place(at)]
         if len(self.by_at) >= _AT_CACHE:
             self.by_at.clear()
@@ -125,15 +125,18 @@ class KindProgram:
             self.by_at[at] = segment
         return segment
 
-    def _segment_of_day(self, at: object, ordinal: int) -> SegmentProgram:
+    def _segment_of_day(self, at: object, moment: datetime) -> SegmentProgram:
         """The program for a moment (slow path), remembering its day when every moment of that
         date falls in one segment (pure date arithmetic, see :meth:`Timeline.day_segment`)."""
-        segment = self.segments[self._place(at)]
-        if self.timeline.day_segment(ordinal) is not None:
+        ordinal = moment.toordinal()
+        index = self.timeline.day_segment(ordinal)
+        if index is not None:
             if len(self.by_day) >= _AT_CACHE:
                 self.by_day.clear()
-            self.by_day[ordinal] = segment
-        return segment
+            self.by_day[ordinal] = self.segments[index]
+            return self.by_day[ordinal]
+        index = self.timeline.instant_segment(moment)
+        return self.segments[index if index is not None else self._place(at)]
 
     def _segment(self, day: object) -> SegmentProgram:
         in_force = tuple(r for r in self.rules if r.in_force(day))  # type: ignore[arg-type]

@@ -76,6 +76,11 @@ class Timeline:
             near = self._place_day(ordinal)
         return near if near is not None and 0 <= near < self.end else None
 
+    def instant_segment(self, moment: datetime) -> int | None:
+        """The segment of an aware datetime by its instant; None when outside the coverage."""
+        index = bisect_right(self.stamps, moment.timestamp()) - 1
+        return index if 0 <= index < self.end else None
+
     def _place_day(self, ordinal: int) -> int | None:
         """The segment of every moment whose own date (at its own offset) is ``ordinal``, or None
         when that depends on the time and offset.
