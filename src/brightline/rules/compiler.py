@@ -1,11 +1,14 @@
 """Compiling a layered pack once into programs: per kind the fact encoding, per date segment the
 rules in force as generated evaluators (see :mod:`brightline.rules.codegen`).
 
-- :class:`KindProgram` holds the encoding of a kind's facts (slot, value bits, defaults) and its
-  segment programs, compiled on first use and shared by segments with the same rules in force.
-- :class:`SegmentProgram` holds one rule set: the specialisation fact (the one whose value rules
-  out most rules), evaluators per value of it (compiled on first use), the prebuilt reason parts,
-  and for flips and questions the classes of values that no rule tells apart.
+- :class:`KindProgram` holds the encoding of a kind's facts (slot, value bits, defaults; a
+  generated ``encode`` that reads a facts dict) and its segment programs, compiled on first use
+  and shared by segments with the same rules in force; which segment a moment falls in is
+  remembered per date string or date (pure date arithmetic, never answers).
+- :class:`SegmentProgram` holds one rule set: a chain of specialisation facts (each ruling out
+  many rules; the first known one is folded in, the ones before it are known to be unknown),
+  evaluators per specialisation code (compiled on first use) that build the reason dicts, and
+  for flips and questions the classes of values that no rule tells apart.
 """
 
 from __future__ import annotations
@@ -84,9 +87,6 @@ class KindProgram:
             full if f.default is None else self.codecs[f.name].bits[f.default]
             for f, full in zip(kind.facts, self.full, strict=True)
         ]
-        self.entries: dict[str, tuple[int, dict[object, int], type]] = {
-            name: (c.slot, c.bits, bool if c.is_bool else str) for name, c in self.codecs.items()
-        }
         self.encode = codegen.build_encoder(kind.facts, self.layout)
         self.by_at: dict[object, SegmentProgram] = {}
         self.by_day: dict[int, SegmentProgram] = {}  # a moment's own date (ordinal) -> program
