@@ -293,6 +293,7 @@ class _Salts(threading.local):
 
 
 _salts = _Salts()
+_CHECKED_KINDS: set[str] = set()
 
 
 # --- keys and time ------------------------------------------------------------------------------
@@ -494,7 +495,10 @@ class LedgerStore:
     def _prepare(
         self, kind: str, record: Mapping[str, Any], rows: Sequence[tuple[Table, dict[str, Any]]]
     ) -> _Pending:
-        kind = check_kind(kind)
+        if type(kind) is not str or kind not in _CHECKED_KINDS:  # a handful: check each once
+            check_kind(kind)
+            if len(_CHECKED_KINDS) < 256:
+                _CHECKED_KINDS.add(kind)
         raw = encode_record(record)
         salt = _salts.take()
         return _Pending(kind, raw.decode("utf-8"), salt, commitment(raw, salt), tuple(rows))
