@@ -123,7 +123,14 @@ def run_appends(store: LedgerStore, threads: int, seconds: float) -> dict[str, f
     for p in pool:
         p.join()
     elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu0
-    flat = sorted(x for xs in latencies for x in xs)
+    return _summary(store, size0, [x for xs in latencies for x in xs], elapsed, cpu)
+
+
+def _summary(
+    store: LedgerStore, size0: int, latencies: list[float], elapsed: float, cpu: float
+) -> dict[str, float]:
+    """Appends/s, batches, latency percentiles and CPU per append of one run."""
+    flat = sorted(latencies)
     with store.engine.connect() as conn:
         batches = conn.exec_driver_sql(
             f"SELECT count(*) FROM ledger_checkpoints WHERE size > {size0}"
@@ -162,19 +169,7 @@ def run_append_tasks(store: LedgerStore, tasks: int, seconds: float) -> dict[str
     began, cpu0 = time.perf_counter(), time.process_time()
     asyncio.run(main())
     elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu0
-    flat = sorted(latencies)
-    with store.engine.connect() as conn:
-        batches = conn.exec_driver_sql(
-            f"SELECT count(*) FROM ledger_checkpoints WHERE size > {size0}"
-        ).scalar_one()
-    return {
-        "appends": len(flat),
-        "per_s": len(flat) / elapsed,
-        "cpu_us": cpu / max(len(flat), 1) * 1e6,
-        "batches": batches,
-        "p50": flat[len(flat) // 2] * 1e3,
-        "p99": flat[int(len(flat) * 0.99)] * 1e3,
-    }
+    return _summary(store, size0, latencies, elapsed, cpu)
 
 
 def commit_floor_ms(work: Path, commits: int = 300) -> float:
