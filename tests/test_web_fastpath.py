@@ -15,15 +15,16 @@ sqlite_web = support.sqlite_web
 
 @pytest.fixture
 def answered_fast(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The statuses the fast path sent (empty when the router answered)."""
+    """The statuses the fast path answered with (empty when the router answered)."""
     seen: list[int] = []
-    original = fastpath._send_json
+    original = fastpath._answer
 
-    async def counting(send: Any, status: int, payload: Any, headers: Any) -> None:
-        seen.append(status)
-        await original(send, status, payload, headers)
+    async def counting(service: Any, case: Any, actor: Any) -> Any:
+        response = await original(service, case, actor)
+        seen.append(response.status_code)
+        return response
 
-    monkeypatch.setattr(fastpath, "_send_json", counting)
+    monkeypatch.setattr(fastpath, "_answer", counting)
     return seen
 
 

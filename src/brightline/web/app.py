@@ -15,12 +15,12 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from brightline import __version__
-from brightline.errors import AuthError, BrightlineError, InvalidRequest, error_body
+from brightline.errors import AuthError, BrightlineError, InvalidRequest
 from brightline.web import api, pages
 from brightline.web.deps import STATIC_DIR, TokenCache, templates
 from brightline.web.fastpath import DecisionFastPath
@@ -30,7 +30,9 @@ from brightline.web.security import (
     RateLimiter,
     SessionCodec,
     SessionMiddleware,
+    api_error_response,
     load_secret,
+    retry_headers,
 )
 
 if TYPE_CHECKING:
@@ -129,16 +131,11 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _retry_headers(error: BrightlineError) -> dict[str, str]:
-    retry = error.details.get("retry_after")
-    return {"Retry-After": str(retry)} if retry is not None else {}
-
-
 def error_response(request: Request, error: BrightlineError) -> Response:
     """The response for a deliberate error: JSON under /api/, a page elsewhere."""
-    headers = _retry_headers(error)
     if is_api(request):
-        return JSONResponse(error_body(error), status_code=error.http_status, headers=headers)
+        return api_error_response(error)
+    headers = retry_headers(error)
     if isinstance(error, AuthError) and request.method == "GET":
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)

@@ -20,9 +20,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from brightline.errors import BrightlineError, error_body
+from brightline.errors import BrightlineError
+from brightline.web.security import api_error_response
 
 PATH = "/api/v1/decisions"
 
@@ -39,7 +41,7 @@ class DecisionFastPath:
         try:
             body = await _read_body(receive)  # the body limit raises TooLarge here
         except BrightlineError as error:
-            await _send_json(send, error.http_status, error_body(error), _retry(error))
+            await api_error_response(error)(scope, receive, send)
             return
         try:
             case = json.loads(body)
@@ -48,13 +50,8 @@ class DecisionFastPath:
         if not isinstance(case, dict):
             await self.app(scope, _replay(body), send)
             return
-        service = scope["app"].state.service
-        try:
-            result = await service.decide_async(case, actor=actor)
-        except BrightlineError as error:
-            await _send_json(send, error.http_status, error_body(error), _retry(error))
-            return
-        await _send_json(send, 201, result, [])
+        response = await _answer(scope["app"].state.service, case, actor)
+        await response(scope, receive, send)
 
     @staticmethod
     def _known_actor(scope: Scope) -> Any:
@@ -72,6 +69,15 @@ class DecisionFastPath:
             return None
         cache = getattr(scope["app"].state, "token_cache", None)
         return cache.get(token) if cache is not None else None
+
+
+async def _answer(service: Any, case: dict[str, Any], actor: Any) -> Response:
+    """What the router's ``post_decision`` answers, as the same kind of response."""
+    try:
+        result = await service.decide_async(case, actor=actor)
+    except BrightlineError as error:
+        return api_error_response(error)
+    return JSONResponse(result, status_code=201)
 
 
 def _is_candidate(scope: Scope) -> bool:
@@ -108,21 +114,3 @@ def _replay(body: bytes) -> Receive:
         return {"type": "http.disconnect"}
 
     return receive
-
-
-def _retry(error: BrightlineError) -> list[tuple[bytes, bytes]]:
-    retry = error.details.get("retry_after")
-    return [(b"retry-after", str(retry).encode())] if retry is not None else []
-
-
-async def _send_json(
-    send: Send, status: int, payload: Any, headers: list[tuple[bytes, bytes]]
-) -> None:
-    data = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
-    start_headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(data)).encode()),
-        *headers,
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": start_headers})
-    await send({"type": "http.response.body", "body": data})

@@ -7,7 +7,6 @@ posts, and keeps the secret that signs the cookies.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import threading
@@ -19,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.responses import JSONResponse
 
-from brightline.errors import RateLimited, TooLarge, error_body
+from brightline.errors import BrightlineError, RateLimited, TooLarge, error_body
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -193,20 +193,15 @@ class SessionMiddleware:
         return "; ".join(parts)
 
 
-async def _send_json(send: Send, status: int, body: dict[str, Any], headers: list[Any]) -> None:
-    data = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(data)).encode()),
-                *headers,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": data})
+def retry_headers(error: BrightlineError) -> dict[str, str]:
+    """``Retry-After`` for errors that carry ``retry_after`` (rate limits)."""
+    retry = error.details.get("retry_after")
+    return {"Retry-After": str(retry)} if retry is not None else {}
+
+
+def api_error_response(error: BrightlineError) -> JSONResponse:
+    """The one JSON error shape as a response, with its status and any Retry-After."""
+    return JSONResponse(error_body(error), status_code=error.http_status, headers=retry_headers(error))
 
 
 class BodyLimitMiddleware:
@@ -223,7 +218,7 @@ class BodyLimitMiddleware:
             return
         declared = _declared_length(scope.get("headers", []))
         if declared is not None and declared > self.limit:
-            await _send_json(send, 413, error_body(self._error(declared)), [])
+            await api_error_response(self._error(declared))(scope, receive, send)
             return
         seen = 0
 
