@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from brightline.rules import codegen
+from brightline.rules import codegen, native
 from brightline.rules.codegen import EvalResult, Layout, OutcomeFn
 from brightline.rules.model import (
     All,
@@ -90,13 +90,17 @@ class KindProgram:
         self.encode = codegen.build_encoder(kind.facts, self.layout)
         self.by_at: dict[object, SegmentProgram] = {}
         self.by_day: dict[int, SegmentProgram] = {}  # a moment's own date (ordinal) -> program
+        # the same for the C fast path (native.NativeTable), holding the segments' C programs
+        self.native_by_at: dict[str, object] = {}
+        self.native_by_index: dict[int, object] = {}
+        self.native_stamps = tuple(int(stamp) for stamp in timeline.stamps)
         self.questions = [
             {"fact": f.name, "text": f.question, "options": list(f.values)} for f in kind.facts
         ]
         self._slot_lists: dict[int, tuple[int, ...]] = {}
         self.rules = pack.rules_for(kind.name)
         self._by_rules: dict[tuple[str, ...], SegmentProgram] = {}
-        self.segments: Lazy[int, SegmentProgram] = Lazy(lambda i: self._segment(days[i]))
+        self.segments: Lazy[int, SegmentProgram] = Lazy(lambda i: self._placed(i, days[i]))
 
     def slots_of(self, mask: int) -> tuple[int, ...]:
         """The slots whose bits are set in ``mask``, in declaration order (memoised)."""
@@ -121,8 +125,11 @@ class KindProgram:
         segment = self.segments[self._place(at)]
         if len(self.by_at) >= _AT_CACHE:
             self.by_at.clear()
+            self.native_by_at.clear()
         if isinstance(at, str) and len(at) == 10:  # bare dates recur; moments rarely do
             self.by_at[at] = segment
+            if segment.native_program is not None:
+                self.native_by_at[at] = segment.native_program
         return segment
 
     def _segment_of_day(self, at: object, moment: datetime) -> SegmentProgram:
@@ -133,10 +140,17 @@ class KindProgram:
         if index is not None:
             if len(self.by_day) >= _AT_CACHE:
                 self.by_day.clear()
-            self.by_day[ordinal] = self.segments[index]
-            return self.by_day[ordinal]
+            segment = self.by_day[ordinal] = self.segments[index]
+            return segment
         index = self.timeline.instant_segment(moment)
         return self.segments[index if index is not None else self._place(at)]
+
+    def _placed(self, index: int, day: object) -> SegmentProgram:
+        """The program of segment ``index`` (starting on ``day``), offered to the C fast path."""
+        segment = self._segment(day)
+        if segment.native_program is not None and 0 <= index < self.timeline.end:
+            self.native_by_index[index] = segment.native_program
+        return segment
 
     def _segment(self, day: object) -> SegmentProgram:
         in_force = tuple(r for r in self.rules if r.in_force(day))  # type: ignore[arg-type]
@@ -220,6 +234,9 @@ class SegmentProgram:
         self.classes = self._value_classes()
         self.nonmono = self._known_slots()
         self.hints: dict[int, int] = {}  # slot -> the value bit that last settled a question
+        # the C evaluator of this rule set, when built: decides plainly valid cases alone
+        self.native_program = native.program(self)
+        self.native = None if self.native_program is None else self.native_program.decide
 
     def _fixed(self, spec: int) -> dict[int, int]:
         """The slots a specialisation code fixes (see ``__init__``)."""

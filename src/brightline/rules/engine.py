@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from brightline.errors import InvalidCase
+from brightline.rules import native
 from brightline.rules.codegen import NEEDS_REVIEW, OUTCOME_NAMES, PROHIBITED
 from brightline.rules.compiler import FactCodec, KindProgram, SegmentProgram
 from brightline.rules.conditions import show_values
@@ -21,6 +22,7 @@ from brightline.rules.registry import available_packs, load_pack, resolve_packs_
 from brightline.rules.timeline import Timeline
 
 _REQUIRED = ("jurisdiction", "at", "kind")
+_FAST = native.fast_path()
 
 
 class PackProgram:
@@ -57,6 +59,7 @@ class Decider:
         self.packs_dir = resolve_packs_dir(packs_dir).resolve()
         self._lock = threading.Lock()
         self.programs: dict[object, PackProgram] = {}
+        self.native_table: native.NativeTable = {}  # what the C fast path reads
 
     def program(self, name: object) -> PackProgram:
         found = self.programs.get(name) if name.__class__ is str else None
@@ -72,11 +75,20 @@ class Decider:
             )
         with self._lock:
             if name not in self.programs:
-                self.programs[name] = PackProgram(load_pack(name, self.packs_dir))
+                prog = PackProgram(load_pack(name, self.packs_dir))
+                self.native_table[name] = {
+                    kind: (kp.native_by_at, kp.native_stamps, kp.native_by_index)
+                    for kind, kp in prog.kinds.items()
+                }
+                self.programs[name] = prog
             return self.programs[name]
 
     def decide(self, case: dict[str, Any], *, flips: bool = True) -> dict[str, Any]:
         """Decide one case (cases.md shape); InvalidCase names what is wrong and what is allowed."""
+        if _FAST is not None:
+            decided = _FAST(self.native_table, case, flips)
+            if decided is not None:
+                return decided
         try:
             prog = self.programs[case["jurisdiction"]]
         except (KeyError, TypeError, IndexError):
@@ -115,6 +127,10 @@ def _decide(prog: PackProgram, case: dict[str, Any], flips: bool) -> dict[str, A
     else:
         found = kind.by_at.get(at) if at.__class__ is str else None
         segment = found if found is not None else kind.segment_at(at)
+    if segment.native is not None:
+        decided = segment.native(case, flips)
+        if decided is not None:
+            return decided
     facts = case.get("facts")
     if facts.__class__ is dict:
         kp = kind.encode(facts)
@@ -169,7 +185,11 @@ def reset() -> None:
 def decide(case: dict[str, Any], *, flips: bool = True) -> dict[str, Any]:
     """Decide one case with the default packs (cases.md shapes); raises InvalidCase."""
     decider = _DEFAULT[0] if _DEFAULT else default_decider()
-    try:  # Decider.decide, inlined: this is the hot path
+    if _FAST is not None:  # the hot path: the C evaluator, from the case to the decision
+        decided = _FAST(decider.native_table, case, flips)
+        if decided is not None:
+            return decided
+    try:  # Decider.decide, inlined
         prog = decider.programs[case["jurisdiction"]]
     except (KeyError, TypeError, IndexError):
         prog = decider.program(_required(case)["jurisdiction"])
