@@ -7,6 +7,7 @@ engine's bitsets, specialised programs, value classes and monotone pruning must 
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +21,19 @@ from brightline.rules.model import All, Cmp, Condition, Kind, Known, LayeredPack
 from brightline.rules.model import Any as AnyOf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "packs"
+
+
+@pytest.fixture(params=["native", "python"], autouse=True)
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs on both evaluators: the C one and the generated Python one."""
+    from brightline.rules import native
+
+    monkeypatch.setenv("BRIGHTLINE_NATIVE", "1" if request.param == "native" else "0")
+    if request.param == "native" and not native.available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("the C evaluator (brightline.rules._native) is not built")
+        pytest.skip("the C evaluator (brightline.rules._native) is not built")
+    return str(request.param)
 REPO_PACKS = Path(__file__).resolve().parents[1] / "packs"
 F, U, T = 0, 1, 2
 
@@ -253,7 +267,7 @@ def write_random_packs(folder: Path, seed: int) -> None:
         )
 
 
-@pytest.mark.parametrize("seed", range(int(__import__("os").environ.get("BL_SEEDS", "40"))))
+@pytest.mark.parametrize("seed", range(int(os.environ.get("BL_SEEDS", "40"))))
 def test_engine_matches_reference_on_random_packs(tmp_path: Path, seed: int) -> None:
     write_random_packs(tmp_path, seed)
     pack = load_pack("upper", tmp_path)
