@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -211,6 +211,5 @@ def test_moment_epoch_on_known_instants() -> None:
     )
     assert _native.moment_epoch("2024-02-29T12:00Z") is not None
     for bad in ("2025-02-29T12:00Z", "2025-10-06", "2025-10-06T10:00", "2025-10-06T10:00+5:00",
-                "2025-10-06T10:00:00.12Z", "2025-10-06t10:00Z", "２０２５-10-06T10:00Z"):
+                "2025-10-06T10:00:00.12Z", "2025-10-06t10:00Z", "\uff12\uff10\uff12\uff15-10-06T10:00Z"):
         assert _native.moment_epoch(bad) is None, bad
-    assert date(2025, 10, 6).toordinal() > 0
