@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -157,6 +157,9 @@ def test_a_bad_spec_is_refused_not_crashed() -> None:
 
 # ---------------------------------------------------------------- the moment parser
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _parse(text: str) -> int | None:
     try:
         moment = datetime.fromisoformat(text)
@@ -164,7 +167,7 @@ def _parse(text: str) -> int | None:
         return None
     if moment.tzinfo is None:
         return None
-    return int(moment.timestamp() // 1)
+    return (moment - EPOCH) // timedelta(seconds=1)  # exact, unlike float timestamps
 
 
 PIECES = st.sampled_from(
