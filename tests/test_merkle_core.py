@@ -113,6 +113,22 @@ def test_compact_range_append_emits_the_nodes_it_completes() -> None:
     assert edge.copy().root() == edge.root()
 
 
+@pytest.mark.parametrize("start", [0, 1, 5, 8, 13])
+def test_compact_range_extend_rows_equals_appending_one_by_one(start: int) -> None:
+    one, many = CompactRange(), CompactRange()
+    for item in leaves(start):
+        one.append(item)
+        many.append(item)
+    items = leaves(start + 21)[start:]
+    expected = [row for item in items for row in one.append_rows(item)]
+    assert many.extend_rows(items) == expected
+    assert (many.size, many.root()) == (one.size, one.root())
+    with pytest.raises(merkle.HashSizeError):
+        many.extend_rows([leaves(1)[0], b"\x00" * 31])
+    assert (many.size, many.root()) == (one.size, one.root())  # nothing changed
+    assert many.extend_rows([]) == []
+
+
 def test_compact_range_from_nodes_validates() -> None:
     with pytest.raises(InvalidRequest, match="size 6 has 2 right-edge nodes, got 1"):
         CompactRange.from_nodes(6, [b"\x00" * 32])

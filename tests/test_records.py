@@ -96,6 +96,40 @@ def test_commitment_fields_cannot_slide_into_each_other() -> None:
     assert commitment(body, salt) != commitment(body[1:], salt + body[:1])
 
 
+def test_commitment_is_the_documented_hash() -> None:
+    """SHA-256 over the domain tag, then salt and record, each after its 8-byte length."""
+    import hashlib
+
+    body = canonical_json({"n": 1, "text": "\u00e9t\u00e9"})
+    for salt in (SALT_A, SALT_A[:16], SALT_B + SALT_A):
+        expected = hashlib.sha256(
+            b"brightline/record-commitment/v1\x00"
+            + len(salt).to_bytes(8, "big")
+            + salt
+            + len(body).to_bytes(8, "big")
+            + body
+        ).digest()
+        assert commitment(body, salt) == expected
+
+
+@pytest.mark.parametrize("kind", ["decision", "review", "a", "x" * 64, "fault.test"])
+def test_entry_leaf_hash_is_the_leaf_hash_of_the_leaf_data(kind: str) -> None:
+    for salt in (SALT_A, SALT_B):
+        commit = commitment(canonical_json({"kind": kind}), salt)
+        expected = merkle.leaf_hash(leaf_data(kind, commit))
+        assert records.entry_leaf_hash(kind, commit) == expected
+        assert records.entry_leaf_hash(kind, commit) == expected  # from the cached prefix
+
+
+def test_entry_leaf_hash_checks_kind_and_commitment() -> None:
+    with pytest.raises(InvalidRequest, match="entry kind"):
+        records.entry_leaf_hash("Bad Kind", bytes(32))
+    with pytest.raises(InvalidRequest, match="entry kind"):
+        records.entry_leaf_hash(7, bytes(32))  # type: ignore[arg-type]
+    with pytest.raises(InvalidRequest, match="commitment must be 32 bytes, got 31"):
+        records.entry_leaf_hash("decision", bytes(31))
+
+
 def test_equal_records_with_different_salts_make_different_leaves() -> None:
     body = canonical_json({"case": 1})
     one = merkle.leaf_hash(leaf_data("decision", commitment(body, records.new_salt())))

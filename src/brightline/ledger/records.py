@@ -20,11 +20,11 @@ import json
 import math
 import re
 import secrets
-import struct
 from collections.abc import Mapping
 from typing import Any
 
 from brightline.errors import InvalidRequest
+from brightline.ledger.merkle import LEAF_PREFIX
 
 SALT_SIZE = 32
 MIN_SALT_SIZE = 16
@@ -33,6 +33,7 @@ KIND_PATTERN = re.compile(r"[a-z][a-z0-9._:-]{0,63}")
 _COMMIT_DOMAIN = b"brightline/record-commitment/v1\x00"
 _LEAF_DOMAIN = b"brightline/ledger-leaf/v1\x00"
 _EXACT_FLOAT_LIMIT = 2**53
+_sha256 = hashlib.sha256
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -119,11 +120,15 @@ def commitment(record_bytes: bytes, salt: bytes) -> bytes:
             expected=MIN_SALT_SIZE,
             got=len(salt),
         )
-    digest = hashlib.sha256(_COMMIT_DOMAIN)
-    for part in (salt, record_bytes):
-        digest.update(struct.pack(">Q", len(part)))
-        digest.update(part)
-    return digest.digest()
+    return _sha256(
+        b"".join(
+            (_COMMIT_DOMAIN, _length(len(salt)), salt, _length(len(record_bytes)), record_bytes)
+        )
+    ).digest()
+
+
+def _length(n: int) -> bytes:
+    return n.to_bytes(8, "big")
 
 
 def check_kind(kind: str) -> str:
@@ -148,6 +153,22 @@ def leaf_data(kind: str, commitment: bytes) -> bytes:
         )
     encoded = kind.encode("ascii")
     return _LEAF_DOMAIN + bytes([len(encoded)]) + encoded + commitment
+
+
+def entry_leaf_hash(kind: str, commitment: bytes) -> bytes:
+    """The entry's Merkle leaf hash, ``leaf_hash(leaf_data(kind, commitment))``, in one SHA-256
+    call over a per-kind prefix that is checked and built once (the append hot path)."""
+    head = _LEAF_HEADS.get(kind) if type(kind) is str else None
+    if head is None:
+        head = LEAF_PREFIX + leaf_data(kind, bytes(32))[:-32]
+        if len(_LEAF_HEADS) < 1024:
+            _LEAF_HEADS[kind] = head
+    if len(commitment) != 32:
+        leaf_data(kind, commitment)  # raises, saying why
+    return _sha256(head + commitment).digest()
+
+
+_LEAF_HEADS: dict[str, bytes] = {}
 
 
 def record_leaf_data(kind: str, record: Any, salt: bytes) -> bytes:

@@ -22,9 +22,7 @@ import asyncio
 import contextlib
 import json
 import os
-import queue
 import threading
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -56,7 +54,13 @@ from brightline.ledger.merkle import (
     leaf_hash,
     verify_consistency,
 )
-from brightline.ledger.records import canonical_json, check_kind, commitment, leaf_data
+from brightline.ledger.records import (
+    canonical_json,
+    check_kind,
+    commitment,
+    entry_leaf_hash,
+    leaf_data,
+)
 from brightline.store.db import database_url, is_sqlite, make_engine, migrate
 from brightline.store.tables_ledger import (
     ledger_checkpoints,
@@ -139,13 +143,14 @@ class _Pending:
         record: str,
         salt: bytes,
         commitment: bytes,
+        leaf_hash: bytes,
         rows: Sequence[tuple[Table, dict[str, Any]]],
     ) -> None:
         self.kind = kind
         self.record = record
         self.salt = salt
         self.commitment = commitment
-        self.leaf_hash = leaf_hash(leaf_data(kind, commitment))
+        self.leaf_hash = leaf_hash
         self.rows = rows
         self.redacts: int | None = None
         self.receipt: Receipt | None = None
@@ -153,13 +158,6 @@ class _Pending:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.settled: asyncio.Future[None] | None = None
         self.done: threading.Lock | None = None  # set by a thread that will wait
-
-    def finish(self, receipt: Receipt | None, error: BaseException | None = None) -> None:
-        """Hand the outcome back. Asyncio callers are woken by :func:`_wake_loops`, once per
-        loop and batch, not here (a wake-up is a write to the loop's self-pipe)."""
-        self.receipt, self.error = receipt, error
-        if self.done is not None:
-            self.done.release()
 
     def outcome(self) -> Receipt:
         if self.error is not None:
@@ -179,32 +177,61 @@ class _Pending:
         return self.outcome()
 
 
-_STOP = object()
-
-
 def _settle_all(futures: list[asyncio.Future[None]]) -> None:
     for future in futures:
         if not future.done():  # a cancelled caller is not waiting any more
             future.set_result(None)
 
 
-def _wake_loops(batch: Sequence[_Pending]) -> None:
-    """Wake the asyncio callers of a finished batch: one call per event loop."""
+def _hand_back(batch: Sequence[_Pending]) -> None:
+    """Release the waiting threads of a finished batch (their outcome is set) and wake its
+    asyncio callers: one call per event loop, not per entry (a wake-up is a write to the loop's
+    self-pipe)."""
     waiting: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
     for pending in batch:
-        if pending.loop is not None and pending.settled is not None:
-            waiting.setdefault(pending.loop, []).append(pending.settled)
+        if pending.done is not None:
+            pending.done.release()
+        elif pending.loop is not None and pending.settled is not None:
+            futures = waiting.get(pending.loop)
+            if futures is None:
+                waiting[pending.loop] = [pending.settled]
+            else:
+                futures.append(pending.settled)
     for loop, futures in waiting.items():
         # RuntimeError: the caller's event loop is closed, so nobody is waiting.
         with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(_settle_all, futures)
 
 
+_ENTRY_COLUMNS = "idx, kind, commitment, leaf_hash, record, salt, redacted, created_at"
+_NODE_COLUMNS = "level, idx, hash"
+
+
+@cache
+def _values_sql(head: str, row: str, rows: int) -> str:
+    """``head`` followed by ``rows`` copies of the placeholder tuple ``row``."""
+    return head + ", ".join([row] * rows)
+
+
+def _insert_values(
+    cursor: Any, head: str, row: str, width: int, params: list[Any], most: int
+) -> None:
+    """Insert the rows flattened in ``params`` (``width`` values each) with multi-row INSERT
+    statements of at most ``most`` rows. SQLite runs each statement in one step, that is one
+    release of the GIL, where ``executemany`` takes one per row; chunk sizes are powers of two
+    so that few distinct statements reach the driver's statement cache."""
+    left, at = len(params) // width, 0
+    while left:
+        rows = min(most, 1 << (left.bit_length() - 1))
+        cursor.execute(_values_sql(head, row, rows), params[at : at + rows * width])
+        at, left = at + rows * width, left - rows
+
+
 @dataclass(frozen=True)
 class _HotSQL:
     """The statements of the append path, as plain driver SQL on the transaction's cursor:
-    executemany over tuples (SQLite) or COPY (PostgreSQL) is several times cheaper than going
-    through the expression layer, or psycopg's executemany, for every row."""
+    multi-row INSERT (SQLite) or COPY (PostgreSQL) costs a fraction of going through the
+    expression layer, or of the driver's executemany, for every row."""
 
     mark: str
     copy: bool
@@ -212,18 +239,74 @@ class _HotSQL:
     read_head_note: str
     read_note: str
     lock_head: str
-    insert_entries: str
-    insert_nodes: str
     insert_checkpoint: str
     update_head: str
 
-    def insert_many(self, cursor: Any, statement: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    def insert_batch(
+        self,
+        cursor: Any,
+        first: int,
+        batch: Sequence[_Pending],
+        created_at: str,
+        nodes: list[tuple[int, int, bytes]],
+    ) -> None:
+        """Insert the batch's entries (indices from ``first``) and its new tree nodes."""
         if self.copy:
-            with cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(statement, rows)
+            with cursor.copy(f"COPY ledger_entries ({_ENTRY_COLUMNS}) FROM STDIN") as copy:
+                for index, p in enumerate(batch, first):
+                    copy.write_row(
+                        (
+                            index,
+                            p.kind,
+                            p.commitment,
+                            p.leaf_hash,
+                            p.record,
+                            p.salt,
+                            False,
+                            created_at,
+                        )
+                    )
+            with cursor.copy(f"COPY ledger_nodes ({_NODE_COLUMNS}) FROM STDIN") as copy:
+                for node in nodes:
+                    copy.write_row(node)
+            return
+        # Blobs go to SQLite as bytearray: the driver binds that type as it is, while for
+        # bytes it first asks the adaptation protocol, which fails through a formatted
+        # AttributeError per value (several per entry, a tenth of the CPU of an append).
+        entries: list[Any] = []
+        add = entries.extend
+        for index, p in enumerate(batch, first):
+            add(
+                (
+                    index,
+                    p.kind,
+                    bytearray(p.commitment),
+                    bytearray(p.leaf_hash),
+                    p.record,
+                    bytearray(p.salt),
+                    created_at,
+                )
+            )
+        _insert_values(
+            cursor,
+            f"INSERT INTO ledger_entries ({_ENTRY_COLUMNS}) VALUES ",
+            "(?, ?, ?, ?, ?, ?, 0, ?)",
+            7,
+            entries,
+            128,
+        )
+        _insert_values(
+            cursor,
+            f"INSERT INTO ledger_nodes ({_NODE_COLUMNS}) VALUES ",
+            "(?, ?, ?)",
+            3,
+            [
+                value
+                for level, index, digest in nodes
+                for value in (level, index, bytearray(digest))
+            ],
+            256,
+        )
 
     @staticmethod
     @cache
@@ -231,13 +314,6 @@ class _HotSQL:
         mark = "?" if paramstyle == "qmark" else "%s"
         copy = mark == "%s"  # PostgreSQL: COPY is several times cheaper than executemany
         lock = " FOR UPDATE" if copy else ""
-
-        def rows_into(table: str, columns: str) -> str:
-            if copy:
-                return f"COPY {table} ({columns}) FROM STDIN"
-            marks = ", ".join([mark] * (columns.count(",") + 1))
-            return f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-
         return _HotSQL(
             mark=mark,
             copy=copy,
@@ -246,29 +322,10 @@ class _HotSQL:
             "ledger_checkpoints c ON c.size = h.size WHERE h.id = 1",
             read_note=f"SELECT note FROM ledger_checkpoints WHERE size = {mark}",
             lock_head=f"SELECT size FROM ledger_head WHERE id = 1{lock}",
-            insert_entries=rows_into(
-                "ledger_entries",
-                "idx, kind, commitment, leaf_hash, record, salt, redacted, created_at",
-            ),
-            insert_nodes=rows_into("ledger_nodes", "level, idx, hash"),
             insert_checkpoint="INSERT INTO ledger_checkpoints (size, root, note, created_at) "
             f"VALUES ({', '.join([mark] * 4)})",
             update_head=f"UPDATE ledger_head SET size = {mark} WHERE id = 1",
         )
-
-
-def _tree_rows(
-    edge: CompactRange, batch: list[_Pending], created_at: str
-) -> tuple[list[tuple[Any, ...]], list[tuple[int, int, bytes]]]:
-    """Append the batch to ``edge``; return the entry rows and every node row it created."""
-    entry_rows: list[tuple[Any, ...]] = []
-    node_rows: list[tuple[int, int, bytes]] = []
-    for p in batch:
-        entry_rows.append(
-            (edge.size, p.kind, p.commitment, p.leaf_hash, p.record, p.salt, False, created_at)
-        )
-        node_rows.extend(edge.append_rows(p.leaf_hash))
-    return entry_rows, node_rows
 
 
 class _Salts(threading.local):
@@ -344,40 +401,73 @@ def _now() -> str:
 # The canonical form of brightline.ledger.records, produced by the C JSON encoder when that is
 # provably the same bytes: only dicts with str keys, lists, str, int, bool and None (no floats,
 # whose canonical form differs from repr, no other mappings or subclasses). Anything else goes
-# through canonical_json itself. tests/test_ledger_store.py checks the two agree.
+# through canonical_json itself. tests/test_ledger_store.py checks the two agree. The encoder
+# object is made once (JSONEncoder.encode builds one per call); without a circular-reference
+# check a cycle ends in RecursionError, which sends the record to canonical_json to be named.
 _PLAIN_JSON = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
+def _not_json(value: object) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+_make_c_encoder = getattr(json.encoder, "c_make_encoder", None)
+_C_ENCODE: Any = (
+    None
+    if _make_c_encoder is None
+    else _make_c_encoder(
+        None, _not_json, json.encoder.encode_basestring, None, ":", ",", True, False, False
+    )
 )
 
 
 # A whole-number float is the one value the C encoder writes differently from canonical_json
 # ("1.0" against "1"). Its token always ends with ".0" before a comma or a closing bracket (the
 # record is an object, so nothing ends the text); finding that text inside a string only sends the
-# record down the exact, slower path. Three substring searches cost less than one regex scan.
+# record down the exact, slower path. One substring search, then a look at each hit's next
+# character, costs less than a regex scan or one search per closing character.
 def _may_hold_whole_float(text: str) -> bool:
-    return ".0," in text or ".0}" in text or ".0]" in text
+    at = text.find(".0")
+    while at >= 0:
+        if text[at + 2 : at + 3] in _CLOSERS:
+            return True
+        at = text.find(".0", at + 2)
+    return False
 
 
-def encode_record(record: Mapping[str, Any]) -> bytes:
-    """The canonical JSON bytes of a ledger record (a JSON object)."""
+_CLOSERS = frozenset(",}]")
+
+
+def _canonical(record: Mapping[str, Any]) -> tuple[str, bytes]:
+    """The canonical JSON of a ledger record (a JSON object), as text and as UTF-8 bytes."""
     if not isinstance(record, Mapping):
         raise InvalidRequest(
             f"a ledger record must be a JSON object, got {type(record).__name__}",
             field="record",
         )
     try:
-        text: str | None = _PLAIN_JSON.encode(record)
+        text: str | None = (
+            "".join(_C_ENCODE(record, 0)) if _C_ENCODE is not None else _PLAIN_JSON.encode(record)
+        )
     except (TypeError, ValueError, RecursionError):
         text = None  # another type, NaN or a cycle: canonical_json names the problem
     if text is not None and not _may_hold_whole_float(text):
         try:
-            return text.encode("utf-8")
+            return text, text.encode("utf-8")
         except UnicodeEncodeError:
             pass  # a lone surrogate: canonical_json names the problem
     try:
-        return canonical_json(dict(record))
+        raw = canonical_json(dict(record))
     except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidRequest(f"ledger record is not canonical JSON: {exc}", field="record") from exc
+    return raw.decode("utf-8"), raw
+
+
+def encode_record(record: Mapping[str, Any]) -> bytes:
+    """The canonical JSON bytes of a ledger record (a JSON object)."""
+    return _canonical(record)[1]
 
 
 def _check_index(index: int, what: str = "index") -> int:
@@ -396,10 +486,19 @@ class LedgerStore:
         self._engine = engine
         self._signer = signer
         self.origin = origin
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        # The writer's inbox. Appenders add to it under the lock and ring the bell only when the
+        # writer sleeps and the inbox holds what it waits for, so the writer wakes once per
+        # batch, not once per entry.
+        self._inbox: list[_Pending] = []
         self._lock = threading.Lock()
+        self._bell = threading.Condition(self._lock)
+        self._idle = False  # the writer waits on the bell
+        self._want = 1  # how many queued entries end its wait
         self._writer: threading.Thread | None = None
         self._closed = False
+        # Per event loop: the entries its tasks logged during the current loop iteration, handed
+        # to the writer together by one callback (see append_async).
+        self._outboxes: dict[asyncio.AbstractEventLoop, list[_Pending]] = {}
         self._writer_conn: Connection | None = None  # the writer thread's own connection
         with engine.connect() as conn:
             size = self._head_size(conn)
@@ -437,8 +536,8 @@ class LedgerStore:
                 return
             self._closed = True
             writer = self._writer
+            self._bell.notify()
         if writer is not None:
-            self._queue.put(_STOP)
             writer.join()
         self._engine.dispose()
 
@@ -459,7 +558,9 @@ class LedgerStore:
     ) -> Receipt:
         """Log one entry; return once the batch holding it is durable. ``rows`` are inserted in
         the same transaction (a value equal to :data:`LEDGER_INDEX` becomes the entry's index)."""
-        return self._submit(self._prepare(kind, record, rows).waitable()).wait()
+        pending = self._prepare(kind, record, rows).waitable()
+        self._submit((pending,))
+        return pending.wait()
 
     async def append_async(
         self,
@@ -468,13 +569,34 @@ class LedgerStore:
         *,
         rows: Sequence[tuple[Table, dict[str, Any]]] = (),
     ) -> Receipt:
-        """:meth:`append` for asyncio callers: awaits without blocking the event loop."""
+        """:meth:`append` for asyncio callers: awaits without blocking the event loop.
+
+        The entries a loop's tasks log in one iteration of the loop reach the writer together,
+        from one callback at the end of that iteration: one hand-off (and at most one wake-up of
+        the writer) for all of them."""
+        if self._closed:
+            raise LedgerError("the ledger store is closed")
         pending = self._prepare(kind, record, rows)
-        pending.loop = asyncio.get_running_loop()
-        pending.settled = pending.loop.create_future()
-        self._submit(pending)
-        await pending.settled
+        loop = pending.loop = asyncio.get_running_loop()
+        settled = pending.settled = loop.create_future()
+        outbox = self._outboxes.get(loop)
+        if outbox is None:
+            self._outboxes[loop] = [pending]
+            loop.call_soon(self._flush, loop)
+        else:
+            outbox.append(pending)
+        await settled
         return pending.outcome()
+
+    def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Hand the entries of ``loop``'s iteration to the writer (runs on that loop)."""
+        batch = self._outboxes.pop(loop, [])
+        try:
+            self._submit(batch)
+        except LedgerError as exc:  # closed meanwhile
+            for pending in batch:
+                pending.error = exc
+            _settle_all([p.settled for p in batch if p.settled is not None])
 
     def redact(self, index: int, *, reason: str, actor: str) -> Receipt:
         """Drop the record and salt of entry ``index`` (its leaf stays, so every proof still
@@ -489,9 +611,10 @@ class LedgerStore:
                     field=name,
                 )
         record = {"redacts": index, "leaf_hash": entry.leaf_hash, "reason": reason, "actor": actor}
-        pending = self._prepare(REDACTION_KIND, record, ())
+        pending = self._prepare(REDACTION_KIND, record, ()).waitable()
         pending.redacts = index
-        return self._submit(pending.waitable()).wait()
+        self._submit((pending,))
+        return pending.wait()
 
     def _prepare(
         self, kind: str, record: Mapping[str, Any], rows: Sequence[tuple[Table, dict[str, Any]]]
@@ -500,19 +623,23 @@ class LedgerStore:
             check_kind(kind)
             if len(_CHECKED_KINDS) < 256:
                 _CHECKED_KINDS.add(kind)
-        raw = encode_record(record)
+        text, raw = _canonical(record)
         salt = _salts.take()
-        return _Pending(kind, raw.decode("utf-8"), salt, commitment(raw, salt), tuple(rows))
+        commit = commitment(raw, salt)
+        return _Pending(kind, text, salt, commit, entry_leaf_hash(kind, commit), tuple(rows))
 
-    def _submit(self, pending: _Pending) -> _Pending:
+    def _submit(self, items: Sequence[_Pending]) -> None:
         with self._lock:
             if self._closed:
                 raise LedgerError("the ledger store is closed")
             if self._writer is None:
                 self._writer = threading.Thread(target=self._run, name="ledger-writer", daemon=True)
                 self._writer.start()
-            self._queue.put(pending)
-        return pending
+            inbox = self._inbox
+            inbox.extend(items)
+            if self._idle and len(inbox) >= self._want:
+                self._idle = False
+                self._bell.notify()
 
     # --- the writer -----------------------------------------------------------------------------
 
@@ -543,28 +670,22 @@ class LedgerStore:
                 conn.close()
 
     def _take_batch(self, expect: int) -> tuple[list[_Pending], bool]:
-        """Everything queued, waiting up to LINGER seconds for as many entries as the last batch
-        had: the callers it released are usually about to append again, and one bigger batch
-        costs one commit instead of several."""
-        batch: list[_Pending] = []
-        item = self._queue.get()
-        deadline = 0.0
-        while item is not _STOP:
-            batch.append(item)
-            if len(batch) >= MAX_BATCH:
-                break
-            try:
-                item = self._queue.get_nowait()
-                continue
-            except queue.Empty:
-                if len(batch) >= expect:
-                    break
-            deadline = deadline or time.monotonic() + LINGER
-            try:
-                item = self._queue.get(timeout=max(deadline - time.monotonic(), 0))
-            except queue.Empty:
-                break
-        return batch, item is _STOP
+        """Everything queued (up to MAX_BATCH), waiting up to LINGER seconds for as many entries
+        as the last batch had: the callers it released are usually about to append again, and
+        one bigger batch costs one commit instead of several. Also says whether to stop (closed
+        and nothing left)."""
+        with self._lock:
+            inbox = self._inbox
+            while not inbox and not self._closed:
+                self._want, self._idle = 1, True
+                self._bell.wait()
+            if len(inbox) < expect and not self._closed:
+                self._want, self._idle = expect, True
+                self._bell.wait(LINGER)
+            self._idle = False
+            batch = inbox[:MAX_BATCH]
+            del inbox[:MAX_BATCH]
+            return batch, self._closed and not inbox
 
     def _commit(self, batch: list[_Pending]) -> None:
         """Write ``batch`` in one transaction; when that fails, retry each entry alone so that
@@ -578,12 +699,12 @@ class LedgerStore:
                 for pending in batch:
                     self._commit([pending])
                 return
-            batch[0].finish(None, self._as_brightline(exc))
-            _wake_loops(batch)
+            batch[0].error = self._as_brightline(exc)
+            _hand_back(batch)
             return
         for pending, receipt in zip(batch, receipts, strict=True):
-            pending.finish(receipt)
-        _wake_loops(batch)
+            pending.receipt = receipt
+        _hand_back(batch)
 
     def _write(self, batch: list[_Pending]) -> list[Receipt]:
         created_at = _now()
@@ -596,9 +717,8 @@ class LedgerStore:
             try:
                 edge = self._edge_for_write(conn, cursor, sql)
                 first = edge.size
-                entry_rows, node_rows = _tree_rows(edge, batch, created_at)
-                sql.insert_many(cursor, sql.insert_entries, entry_rows)
-                sql.insert_many(cursor, sql.insert_nodes, node_rows)
+                nodes = edge.extend_rows([p.leaf_hash for p in batch])
+                sql.insert_batch(cursor, first, batch, created_at, nodes)
                 self._insert_extra_rows(conn, batch, first)
                 self._apply_redactions(conn, batch)
                 root = edge.root()
