@@ -56,6 +56,7 @@ typedef struct {
     PyObject_HEAD
     int nslots, nrules, default_outcome;
     PyObject *header;   /* (jurisdiction, pack_version, kind) */
+    PyObject *result_template; /* the decision's keys in order, the header's values filled in */
     PyObject *outcomes; /* the four outcome names */
     PyObject *slot_of;  /* fact name -> int slot */
     PyObject **value_bits; /* per slot: value -> int bit (strings); NULL for booleans */
@@ -358,7 +359,11 @@ static PyObject *new_part(PyObject *part)
     PyObject *d = PyDict_Copy(PyTuple_GET_ITEM(part, 3));
     if (d == NULL)
         return NULL;
-    PyObject *cites = PySequence_List(PyTuple_GET_ITEM(part, 1));
+    PyObject *of = PyTuple_GET_ITEM(part, 1);
+    Py_ssize_t n = PyTuple_GET_SIZE(of);
+    PyObject *cites = PyList_New(n);
+    for (Py_ssize_t i = 0; cites != NULL && i < n; i++)
+        PyList_SET_ITEM(cites, i, Py_NewRef(PyTuple_GET_ITEM(of, i)));
     if (cites == NULL || PyDict_SetItem(d, S_cites, cites) < 0) {
         Py_XDECREF(cites);
         Py_DECREF(d);
@@ -605,13 +610,11 @@ static PyObject *Program_decide(Program *P, PyObject *const *args, Py_ssize_t na
     if (want_flips && add_flips(P, k, p, val, code, rel, flips) < 0)
         goto done;
 
-    result = PyDict_New();
+    /* a copy of the template (jurisdiction, pack version and kind filled in, keys in order) */
+    result = PyDict_Copy(P->result_template);
     if (result == NULL ||
         PyDict_SetItem(result, S_outcome, PyTuple_GET_ITEM(P->outcomes, code)) < 0 ||
-        PyDict_SetItem(result, S_jurisdiction, PyTuple_GET_ITEM(P->header, 0)) < 0 ||
-        PyDict_SetItem(result, S_pack_version, PyTuple_GET_ITEM(P->header, 1)) < 0 ||
         PyDict_SetItem(result, S_at, at) < 0 ||
-        PyDict_SetItem(result, S_kind, PyTuple_GET_ITEM(P->header, 2)) < 0 ||
         PyDict_SetItem(result, S_reasons, reasons) < 0 ||
         PyDict_SetItem(result, S_obligations, obligations) < 0 ||
         PyDict_SetItem(result, S_findings, findings) < 0 ||
@@ -972,6 +975,7 @@ static void Program_dealloc(Program *P)
     for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
         PyMem_Free(blocks[i]);
     Py_XDECREF(P->header);
+    Py_XDECREF(P->result_template);
     Py_XDECREF(P->outcomes);
     Py_XDECREF(P->slot_of);
     Py_TYPE(P)->tp_free((PyObject *)P);
@@ -998,6 +1002,18 @@ static PyObject *Program_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     if (P == NULL)
         return NULL;
     P->header = Py_NewRef(header);
+    P->result_template = PyDict_New();
+    PyObject *keys[10] = {S_outcome, S_jurisdiction, S_pack_version, S_at, S_kind,
+                          S_reasons, S_obligations, S_findings, S_questions, S_flips};
+    for (int i = 0; i < 10; i++) {
+        PyObject *v = i == 1 ? PyTuple_GET_ITEM(header, 0)
+                    : i == 2 ? PyTuple_GET_ITEM(header, 1)
+                    : i == 4 ? PyTuple_GET_ITEM(header, 2) : Py_None;
+        if (P->result_template == NULL || PyDict_SetItem(P->result_template, keys[i], v) < 0) {
+            Py_DECREF(P);
+            return NULL;
+        }
+    }
     P->outcomes = Py_NewRef(outcomes);
     P->slot_of = Py_NewRef(slot_of);
     P->default_outcome = default_outcome;
