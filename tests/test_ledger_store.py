@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import os
 import stat
 import threading
 from collections.abc import Iterator
@@ -438,30 +437,20 @@ def test_encode_record_handles_what_json_cannot() -> None:
         encode_record({"loop": cyclic})
 
 
-def test_salts_are_fresh_across_threads_and_forks() -> None:
-    from brightline.store.ledger import _salts
-
-    drawn: list[bytes] = []
-    lock = threading.Lock()
-
-    def draw() -> None:
-        mine = [_salts.take() for _ in range(700)]
-        with lock:
-            drawn.extend(mine)
-
-    workers = [threading.Thread(target=draw) for _ in range(4)]
+def test_salts_are_fresh_for_every_entry(store: LedgerStore) -> None:
+    """The writer draws a batch's salts at once; no two entries share one, even with equal
+    records appended from many threads at the same moment."""
+    workers = [
+        threading.Thread(target=lambda: [store.append("test", {"same": 1}) for _ in range(10)])
+        for _ in range(16)
+    ]
     for w in workers:
         w.start()
     for w in workers:
         w.join()
-    assert len(drawn) == len(set(drawn)) == 2800
-    assert {len(s) for s in drawn} == {16}
-    read, write = os.pipe()
-    before = _salts.take()
-    pid = os.fork()
-    if pid == 0:  # the child must not continue the parent's block
-        os.write(write, _salts.take())
-        os._exit(0)
-    os.waitpid(pid, 0)
-    child = os.read(read, 16)
-    assert child != _salts.take() and child != before
+    with store.engine.connect() as conn:
+        salts = [bytes(r[0]) for r in conn.execute(text("SELECT salt FROM ledger_entries"))]
+        commits = {bytes(r[0]) for r in conn.execute(text("SELECT commitment FROM ledger_entries"))}
+    assert len(salts) == len(set(salts)) == len(commits) == 160
+    assert {len(s) for s in salts} == {16}
+    assert store.verify()["size"] == 160

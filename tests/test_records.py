@@ -130,6 +130,32 @@ def test_entry_leaf_hash_checks_kind_and_commitment() -> None:
         records.entry_leaf_hash("decision", bytes(31))
 
 
+def test_seal_entries_is_commitment_and_leaf_hash_entry_by_entry() -> None:
+    entries = [
+        ("decision", canonical_json({"n": 1})),
+        ("review", canonical_json({"n": 2, "t": "\u00e9"})),
+        ("decision", b""),
+    ]
+    for size in (16, 32):
+        salts = bytes(range(size * 3))
+        sealed = records.seal_entries(entries, salts)
+        for i, ((kind, body), (salt, commit, leaf)) in enumerate(zip(entries, sealed, strict=True)):
+            assert salt == salts[i * size : (i + 1) * size]
+            assert commit == commitment(body, salt)
+            assert leaf == merkle.leaf_hash(leaf_data(kind, commit))
+    assert records.seal_entries([], b"") == []
+
+
+def test_seal_entries_checks_salts_and_kinds() -> None:
+    entries = [("decision", b"{}"), ("decision", b"{}")]
+    with pytest.raises(InvalidRequest, match="do not split into 2 salts"):
+        records.seal_entries(entries, bytes(33))
+    with pytest.raises(InvalidRequest, match="of at least 16 bytes"):
+        records.seal_entries(entries, bytes(30))
+    with pytest.raises(InvalidRequest, match="entry kind"):
+        records.seal_entries([("Not A Kind", b"{}")], bytes(16))
+
+
 def test_equal_records_with_different_salts_make_different_leaves() -> None:
     body = canonical_json({"case": 1})
     one = merkle.leaf_hash(leaf_data("decision", commitment(body, records.new_salt())))

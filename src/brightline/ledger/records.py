@@ -20,7 +20,7 @@ import json
 import math
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from brightline.errors import InvalidRequest
@@ -157,15 +157,49 @@ def leaf_data(kind: str, commitment: bytes) -> bytes:
 
 def entry_leaf_hash(kind: str, commitment: bytes) -> bytes:
     """The entry's Merkle leaf hash, ``leaf_hash(leaf_data(kind, commitment))``, in one SHA-256
-    call over a per-kind prefix that is checked and built once (the append hot path)."""
+    call over a per-kind prefix that is checked and built once."""
+    if len(commitment) != 32:
+        leaf_data(kind, commitment)  # raises, saying why
+    return _sha256(_leaf_head(kind) + commitment).digest()
+
+
+def seal_entries(
+    entries: Sequence[tuple[str, bytes]], salts: bytes
+) -> list[tuple[bytes, bytes, bytes]]:
+    """``(salt, commitment, leaf hash)`` of each ``(kind, record bytes)`` of a batch, the salts
+    being equal consecutive slices of ``salts``: what :func:`commitment` and
+    :func:`entry_leaf_hash` give entry by entry, in one pass (the append hot path)."""
+    if not entries:
+        return []
+    size, extra = divmod(len(salts), len(entries))
+    if extra or size < MIN_SALT_SIZE:
+        raise InvalidRequest(
+            f"{len(salts)} salt bytes do not split into {len(entries)} salts of at least "
+            f"{MIN_SALT_SIZE} bytes",
+            entries=len(entries),
+            got=len(salts),
+        )
+    head, sha256, join, length = _COMMIT_DOMAIN + _length(size), _sha256, b"".join, _length
+    heads = _LEAF_HEADS
+    sealed: list[tuple[bytes, bytes, bytes]] = []
+    at = 0
+    for kind, record in entries:
+        salt = salts[at : at + size]
+        at += size
+        commit = sha256(join((head, salt, length(len(record)), record))).digest()
+        lead = heads.get(kind) if type(kind) is str else None
+        sealed.append((salt, commit, sha256((lead or _leaf_head(kind)) + commit).digest()))
+    return sealed
+
+
+def _leaf_head(kind: str) -> bytes:
+    """What precedes the commitment in the input of an entry's leaf hash (checks ``kind``)."""
     head = _LEAF_HEADS.get(kind) if type(kind) is str else None
     if head is None:
         head = LEAF_PREFIX + leaf_data(kind, bytes(32))[:-32]
         if len(_LEAF_HEADS) < 1024:
             _LEAF_HEADS[kind] = head
-    if len(commitment) != 32:
-        leaf_data(kind, commitment)  # raises, saying why
-    return _sha256(head + commitment).digest()
+    return head
 
 
 _LEAF_HEADS: dict[str, bytes] = {}

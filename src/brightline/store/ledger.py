@@ -58,8 +58,8 @@ from brightline.ledger.records import (
     canonical_json,
     check_kind,
     commitment,
-    entry_leaf_hash,
     leaf_data,
+    seal_entries,
 )
 from brightline.store.db import database_url, is_sqlite, make_engine, migrate
 from brightline.store.tables_ledger import (
@@ -100,6 +100,23 @@ class Receipt:
         return asdict(self)
 
 
+def _receipt(index: int, leaf_hash: str, tree_size: int, root: str, checkpoint: str) -> Receipt:
+    """A Receipt made by filling its attributes directly: the writer makes one per entry, and
+    a frozen dataclass's ``__init__`` (one ``object.__setattr__`` per field) costs three
+    times as much."""
+    receipt = _new(Receipt)
+    fields = receipt.__dict__
+    fields["index"] = index
+    fields["leaf_hash"] = leaf_hash
+    fields["tree_size"] = tree_size
+    fields["root"] = root
+    fields["checkpoint"] = checkpoint
+    return receipt
+
+
+_new = object.__new__
+
+
 @dataclass(frozen=True)
 class Entry:
     """One stored entry. ``record`` and ``salt`` (hex) are None once redacted."""
@@ -118,22 +135,21 @@ class Entry:
 
 
 class _Pending:
-    """An entry waiting for the writer, with everything computed that needs no lock, and the
-    means to hand its outcome back: a held lock the writer releases (the cheapest wait there
-    is), or a future that asyncio callers await."""
+    """An entry waiting for the writer: its kind, its canonical record (text for the row,
+    bytes for the commitment, which the writer computes for the whole batch under salts it
+    draws at once), and the means to hand its outcome back: a held lock the writer releases
+    (the cheapest wait there is), or a future that asyncio callers await."""
 
     __slots__ = (
-        "commitment",
         "done",
         "error",
         "kind",
-        "leaf_hash",
         "loop",
+        "raw",
         "receipt",
         "record",
         "redacts",
         "rows",
-        "salt",
         "settled",
     )
 
@@ -141,16 +157,12 @@ class _Pending:
         self,
         kind: str,
         record: str,
-        salt: bytes,
-        commitment: bytes,
-        leaf_hash: bytes,
+        raw: bytes,
         rows: Sequence[tuple[Table, dict[str, Any]]],
     ) -> None:
         self.kind = kind
         self.record = record
-        self.salt = salt
-        self.commitment = commitment
-        self.leaf_hash = leaf_hash
+        self.raw = raw
         self.rows = rows
         self.redacts: int | None = None
         self.receipt: Receipt | None = None
@@ -247,25 +259,18 @@ class _HotSQL:
         cursor: Any,
         first: int,
         batch: Sequence[_Pending],
+        sealed: Sequence[tuple[bytes, bytes, bytes]],
         created_at: str,
         nodes: list[tuple[int, int, bytes]],
     ) -> None:
-        """Insert the batch's entries (indices from ``first``) and its new tree nodes."""
+        """Insert the batch's entries (indices from ``first``; salt, commitment and leaf hash
+        from ``sealed``) and its new tree nodes."""
         if self.copy:
             with cursor.copy(f"COPY ledger_entries ({_ENTRY_COLUMNS}) FROM STDIN") as copy:
-                for index, p in enumerate(batch, first):
-                    copy.write_row(
-                        (
-                            index,
-                            p.kind,
-                            p.commitment,
-                            p.leaf_hash,
-                            p.record,
-                            p.salt,
-                            False,
-                            created_at,
-                        )
-                    )
+                for index, p, (salt, commit, leaf) in zip(
+                    range(first, first + len(batch)), batch, sealed, strict=True
+                ):
+                    copy.write_row((index, p.kind, commit, leaf, p.record, salt, False, created_at))
             with cursor.copy(f"COPY ledger_nodes ({_NODE_COLUMNS}) FROM STDIN") as copy:
                 for node in nodes:
                     copy.write_row(node)
@@ -275,15 +280,17 @@ class _HotSQL:
         # AttributeError per value (several per entry, a tenth of the CPU of an append).
         entries: list[Any] = []
         add = entries.extend
-        for index, p in enumerate(batch, first):
+        for index, p, (salt, commit, leaf) in zip(
+            range(first, first + len(batch)), batch, sealed, strict=True
+        ):
             add(
                 (
                     index,
                     p.kind,
-                    bytearray(p.commitment),
-                    bytearray(p.leaf_hash),
+                    bytearray(commit),
+                    bytearray(leaf),
                     p.record,
-                    bytearray(p.salt),
+                    bytearray(salt),
                     created_at,
                 )
             )
@@ -328,27 +335,11 @@ class _HotSQL:
         )
 
 
-class _Salts(threading.local):
-    """Random salts drawn from the OS in blocks: ``os.urandom`` releases the GIL, and under many
-    appending threads every release costs a switch, so each thread takes a block at a time. A
-    forked child never reuses its parent's block."""
-
-    SIZE = 16
-    BLOCK = 256
-
-    def __init__(self) -> None:
-        self.pid = 0
-        self.block = b""
-        self.at = 0
-
-    def take(self) -> bytes:
-        if self.at >= len(self.block) or self.pid != os.getpid():
-            self.pid, self.block, self.at = os.getpid(), os.urandom(self.SIZE * self.BLOCK), 0
-        self.at += self.SIZE
-        return self.block[self.at - self.SIZE : self.at]
+# Salts are drawn by the writer, one read of the OS generator per batch (fork-safe: a process
+# only ever salts in its own writer thread).
+SALT_BYTES = 16
 
 
-_salts = _Salts()
 _CHECKED_KINDS: set[str] = set()
 
 
@@ -442,7 +433,7 @@ _CLOSERS = frozenset(",}]")
 
 def _canonical(record: Mapping[str, Any]) -> tuple[str, bytes]:
     """The canonical JSON of a ledger record (a JSON object), as text and as UTF-8 bytes."""
-    if not isinstance(record, Mapping):
+    if type(record) is not dict and not isinstance(record, Mapping):
         raise InvalidRequest(
             f"a ledger record must be a JSON object, got {type(record).__name__}",
             field="record",
@@ -624,9 +615,7 @@ class LedgerStore:
             if len(_CHECKED_KINDS) < 256:
                 _CHECKED_KINDS.add(kind)
         text, raw = _canonical(record)
-        salt = _salts.take()
-        commit = commitment(raw, salt)
-        return _Pending(kind, text, salt, commit, entry_leaf_hash(kind, commit), tuple(rows))
+        return _Pending(kind, text, raw, tuple(rows))
 
     def _submit(self, items: Sequence[_Pending]) -> None:
         with self._lock:
@@ -715,10 +704,13 @@ class LedgerStore:
             # transaction; the callers' extra rows go through SQLAlchemy for their types.
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             try:
+                sealed = seal_entries(
+                    [(p.kind, p.raw) for p in batch], os.urandom(SALT_BYTES * len(batch))
+                )
                 edge = self._edge_for_write(conn, cursor, sql)
                 first = edge.size
-                nodes = edge.extend_rows([p.leaf_hash for p in batch])
-                sql.insert_batch(cursor, first, batch, created_at, nodes)
+                nodes = edge.extend_rows([leaf for _, _, leaf in sealed])
+                sql.insert_batch(cursor, first, batch, sealed, created_at, nodes)
                 self._insert_extra_rows(conn, batch, first)
                 self._apply_redactions(conn, batch)
                 root = edge.root()
@@ -728,10 +720,10 @@ class LedgerStore:
             finally:
                 cursor.close()
         self._edge = edge
-        root_hex = root.hex()
+        size, root_hex = edge.size, root.hex()
         return [
-            Receipt(first + i, p.leaf_hash.hex(), edge.size, root_hex, note)
-            for i, p in enumerate(batch)
+            _receipt(index, leaf.hex(), size, root_hex, note)
+            for index, (_, _, leaf) in enumerate(sealed, first)
         ]
 
     def _as_brightline(self, exc: BaseException) -> BaseException:
