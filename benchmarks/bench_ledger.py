@@ -230,7 +230,8 @@ def _canonical_size() -> bytes:
 
 
 def chunk_nodes(leaves: list[bytes], first: int) -> Iterator[tuple[int, int, bytes]]:
-    """Every complete node over ``leaves`` (which start at the aligned index ``first``)."""
+    """Every complete node over ``leaves`` (which start at the aligned index ``first``), the
+    leaves themselves first (the store keeps those in ``ledger_entries`` only)."""
     level, row, index0 = 0, leaves, first
     while row:
         for i, digest in enumerate(row):
@@ -258,7 +259,7 @@ def ledger_rows(size: int) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[i
     for first in range(0, size, chunk):
         count = min(chunk, size - first)
         entries, leaves = make_entries(first, count)
-        nodes = list(chunk_nodes(leaves, first))
+        nodes = [node for node in chunk_nodes(leaves, first) if node[0]]
         if count == chunk:
             roots.append(nodes[-1][2])
         yield entries, nodes

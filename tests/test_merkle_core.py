@@ -115,14 +115,15 @@ def test_compact_range_append_emits_the_nodes_it_completes() -> None:
 
 @pytest.mark.parametrize("start", [0, 1, 5, 8, 13])
 def test_compact_range_extend_rows_equals_appending_one_by_one(start: int) -> None:
-    one, many = CompactRange(), CompactRange()
+    one, many, bare = CompactRange(), CompactRange(), CompactRange()
     for item in leaves(start):
-        one.append(item)
-        many.append(item)
+        for edge in (one, many, bare):
+            edge.append(item)
     items = leaves(start + 21)[start:]
     expected = [row for item in items for row in one.append_rows(item)]
     assert many.extend_rows(items) == expected
-    assert (many.size, many.root()) == (one.size, one.root())
+    assert bare.extend_rows(items, leaves=False) == [row for row in expected if row[0]]
+    assert (many.size, many.root()) == (bare.size, bare.root()) == (one.size, one.root())
     with pytest.raises(merkle.HashSizeError):
         many.extend_rows([leaves(1)[0], b"\x00" * 31])
     assert (many.size, many.root()) == (one.size, one.root())  # nothing changed

@@ -444,10 +444,13 @@ class CompactRange:
         self._size += 1
         return created
 
-    def extend_rows(self, leaf_hashes: Sequence[bytes]) -> list[tuple[int, int, bytes]]:
+    def extend_rows(
+        self, leaf_hashes: Sequence[bytes], *, leaves: bool = True
+    ) -> list[tuple[int, int, bytes]]:
         """:meth:`append_rows` for several leaves in one call (the storage hot path appends a
-        whole batch at once): every node created, each leaf followed by the nodes it completed.
-        Checks every hash before changing anything."""
+        whole batch at once): every node created, each leaf followed by the nodes it completed;
+        without the leaves themselves if ``leaves`` is false (a store that keeps them
+        elsewhere). Checks every hash before changing anything."""
         for item in leaf_hashes:
             if len(item) != HASH_SIZE:
                 _check_hash(item, "leaf hash")
@@ -457,7 +460,8 @@ class CompactRange:
         add = created.append
         for acc in leaf_hashes:
             index, level = size, 0
-            add((0, index, acc))
+            if leaves:
+                add((0, index, acc))
             while index & 1:
                 acc = sha256(prefix + hashes.pop() + acc).digest()
                 index, level = index >> 1, level + 1

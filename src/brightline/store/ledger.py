@@ -10,8 +10,8 @@ indices, no forks. When another process appended meanwhile, the writer reloads i
 (:class:`~brightline.ledger.merkle.CompactRange`: one node per set bit of the size) from the
 stored nodes; it never re-reads the leaves, neither then nor at start-up.
 
-Every complete subtree hash is stored (``ledger_nodes``), so an inclusion or consistency proof is
-one indexed read of O(log n) rows. Records are stored apart from their commitments: the canonical
+Every complete subtree hash is stored: a leaf as its entry's ``leaf_hash``, every node above
+in ``ledger_nodes``, so an inclusion or consistency proof is one indexed read of O(log n) rows. Records are stored apart from their commitments: the canonical
 JSON and a random salt are committed to, and the leaf covers only the kind and the commitment;
 :meth:`LedgerStore.redact` drops record and salt, keeps the leaf, and logs the redaction itself.
 """
@@ -709,7 +709,7 @@ class LedgerStore:
                 )
                 edge = self._edge_for_write(conn, cursor, sql)
                 first = edge.size
-                nodes = edge.extend_rows([leaf for _, _, leaf in sealed])
+                nodes = edge.extend_rows([leaf for _, _, leaf in sealed], leaves=False)
                 sql.insert_batch(cursor, first, batch, sealed, created_at, nodes)
                 self._insert_extra_rows(conn, batch, first)
                 self._apply_redactions(conn, batch)
@@ -795,7 +795,9 @@ class LedgerStore:
     def _fetch(conn: Connection, ids: Sequence[NodeID]) -> list[bytes]:
         """The stored hashes of ``ids``, in order; LedgerCorrupt if any is missing.
 
-        One primary-key probe per level, as driver SQL: proofs are on the read path of every
+        A leaf (level 0) is its entry's ``leaf_hash``; every higher complete node is a row of
+        ``ledger_nodes`` (level-0 rows that older versions wrote there are never read). One
+        statement of primary-key probes, as driver SQL: proofs are on the read path of every
         verifier, and building the statement through the expression layer costs more than the
         lookups themselves (a row-value IN would make SQLite scan the table)."""
         if not ids:
@@ -804,15 +806,23 @@ class LedgerStore:
         for n in ids:
             by_level.setdefault(n.level, set()).add(n.index)
         mark = _HotSQL.for_dialect(conn.dialect.paramstyle).mark
-        terms: list[str] = []
+        selects: list[str] = []
         params: list[int] = []
-        for level, indices in sorted(by_level.items()):
-            terms.append(f"(level = {mark} AND idx IN ({', '.join([mark] * len(indices))}))")
-            params.append(level)
-            params.extend(sorted(indices))
-        rows = conn.exec_driver_sql(
-            "SELECT level, idx, hash FROM ledger_nodes WHERE " + " OR ".join(terms), tuple(params)
-        )
+        leaves = by_level.pop(0, None)
+        if leaves:
+            selects.append(
+                "SELECT 0 AS level, idx, leaf_hash AS hash FROM ledger_entries "
+                f"WHERE idx IN ({', '.join([mark] * len(leaves))})"
+            )
+            params.extend(sorted(leaves))
+        if by_level:
+            terms: list[str] = []
+            for level, indices in sorted(by_level.items()):
+                terms.append(f"(level = {mark} AND idx IN ({', '.join([mark] * len(indices))}))")
+                params.append(level)
+                params.extend(sorted(indices))
+            selects.append("SELECT level, idx, hash FROM ledger_nodes WHERE " + " OR ".join(terms))
+        rows = conn.exec_driver_sql(" UNION ALL ".join(selects), tuple(params))
         found = {(level, idx): bytes(digest) for level, idx, digest in rows}
         for n in ids:
             if (n.level, n.index) not in found:
@@ -1032,7 +1042,7 @@ class _Audit:
             if int(row.idx) != expected:
                 raise LedgerCorrupt(f"ledger entry {expected} is missing", index=expected)
             leaf = self._check_leaf(row)
-            created.extend((expected, n, h) for n, h in self.edge.append(leaf))
+            created.extend((expected, n, h) for n, h in self.edge.append(leaf) if n.level)
             expected += 1
             if expected in notes:
                 self._check_nodes(created)

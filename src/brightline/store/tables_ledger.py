@@ -3,9 +3,10 @@
 - ``ledger_entries``: one row per log entry. The record (canonical JSON) and its random salt are
   kept apart from the commitment to them; the leaf hash covers only kind and commitment, so a
   redaction (record and salt set to NULL) leaves every proof intact.
-- ``ledger_nodes``: every complete subtree hash, leaves (level 0) included, keyed by
-  ``(level, idx)`` as in :class:`brightline.ledger.merkle.NodeID`. Proofs and a restart read a
-  handful of these rows, never the leaves.
+- ``ledger_nodes``: every complete subtree hash above the leaves, keyed by ``(level, idx)`` as
+  in :class:`brightline.ledger.merkle.NodeID`; a leaf (level 0) is its entry's ``leaf_hash``
+  (level-0 rows written here by earlier versions are never read). Proofs and a restart read a
+  handful of these rows and leaf hashes, never the records.
 - ``ledger_checkpoints``: the signed checkpoint of every committed batch, keyed by tree size.
 - ``ledger_head``: one row (``id = 1``) holding the committed size; writers lock it (PostgreSQL
   ``FOR UPDATE``; SQLite ``BEGIN IMMEDIATE``) so that the log stays one line across processes.
