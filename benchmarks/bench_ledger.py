@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_ledger.py [--backends sqlite,postgresql] [--threads 1,8,64]
         [--seconds 4] [--sizes 1e6,1e7] [--proof-backends sqlite[,postgresql]] [--proofs 2000]
-        [--reload] [--skip-appends] [--skip-proofs]
+        [--reload] [--skip-appends] [--skip-proofs] [--cpus 0]
 
 1. Appends: N threads in one process call ``LedgerStore.append`` as fast as they can on a fresh
    database for ``--seconds``; every append returns only once its batch is committed (SQLite WAL
@@ -519,10 +519,18 @@ def main() -> None:
     parser.add_argument("--reload", action="store_true", help="rebuild the cached ledgers")
     parser.add_argument("--skip-appends", action="store_true")
     parser.add_argument("--skip-proofs", action="store_true")
+    parser.add_argument(
+        "--cpus",
+        default="",
+        help="run this process (appenders and writer) on these CPUs only, e.g. 0 or 0,1",
+    )
     args = parser.parse_args()
+    if args.cpus:
+        os.sched_setaffinity(0, {int(c) for c in args.cpus.split(",")})
     print(
         f"# bench_ledger  (python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f})"
+        f"{os.cpu_count()} CPUs, running on CPUs {sorted(os.sched_getaffinity(0))}, "
+        f"load average {os.getloadavg()[0]:.2f})"
     )
     with tempfile.TemporaryDirectory(prefix="bl-bench-") as tmp:
         os.environ["BRIGHTLINE_DATA_DIR"] = tmp
