@@ -432,7 +432,39 @@ def test_encode_record_is_canonical_json(record: dict[str, Any]) -> None:
     assert encode_record(record) == canonical_json(record)
 
 
+@settings(max_examples=400, deadline=None)
+@given(
+    st.dictionaries(
+        st.text() | st.integers() | st.booleans() | st.none(),
+        st.recursive(
+            st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
+            | st.floats() | st.text() | st.sampled_from(["1.5", ":1.0", ",null", "\ud800x"]),
+            lambda inner: st.lists(inner, max_size=3)
+            | st.dictionaries(st.text() | st.integers(), inner, max_size=3),
+            max_leaves=10,
+        ),
+        max_size=4,
+    )
+)
+def test_encode_record_refuses_or_agrees_exactly(record: dict[Any, Any]) -> None:
+    """Whatever the record holds (NaN, infinities, keys that are not strings, big integers, lone
+    surrogates, floats in every form), the fast path either gives canonical_json's bytes or the
+    same refusal."""
+    try:
+        want = canonical_json(record)
+    except (InvalidRequest, TypeError, ValueError, RecursionError):
+        with pytest.raises(InvalidRequest):
+            encode_record(record)
+        return
+    assert encode_record(record) == want
+
+
 def test_encode_record_handles_what_json_cannot() -> None:
+    for floats in ({"f": -0.0}, {"f": 1e-7}, {"f": 0.00001}, {"f": [1.0, 2.5e16]}):
+        assert encode_record(floats) == canonical_json(floats)
+    for bad in ({"nan": float("nan")}, {"inf": [float("inf")]}, {1: "a"}, {"k": {10: 1, 9: 2}}):
+        with pytest.raises(InvalidRequest):
+            encode_record(bad)
     assert encode_record({"f": 1.0, "t": (1, 2)}) == canonical_json({"f": 1.0, "t": [1, 2]})
     with pytest.raises(InvalidRequest):
         encode_record({"s": "\ud800"})
