@@ -23,7 +23,6 @@ import asyncio
 import contextlib
 import json
 import os
-import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -437,11 +436,27 @@ _CLOSERS = frozenset(",}]")
 # orjson writes sorted, compact UTF-8 JSON about ten times faster than the json module and refuses
 # what canonical_json refuses (keys that are not strings, lone surrogates, integers beyond 64
 # bits) - except that it writes floats its own way ("1e-7", "0.00001", "1.0") and NaN and the
-# infinities as null. So its text is used only when no number token has a fraction or an exponent
-# and no null token appears; the same characters inside a string only send the record down the
-# exact path below, which is slower, never different.
+# infinities as null. So its text is used only for records without floats.
 _ORJSON_SORTED = getattr(orjson, "OPT_SORT_KEYS", 0)
-_FLOAT_OR_NULL = re.compile(rb"[:,\[](?:-?[0-9]+[.eE]|null)")
+_CONTAINERS = (dict, list, tuple)
+
+
+def _holds_float(record: dict[str, Any]) -> bool:
+    """Is any value inside the record (at any depth) a float?"""
+    stack: list[Any] = [record]
+    while stack:
+        item = stack.pop()
+        for value in item.values() if isinstance(item, dict) else item:
+            kind = type(value)
+            if kind is str or kind is int or kind is bool or value is None:
+                continue
+            if kind is dict or kind is list or kind is tuple:
+                stack.append(value)
+            elif isinstance(value, float):
+                return True
+            elif isinstance(value, _CONTAINERS):  # a subclass: orjson may write it as its base
+                stack.append(value)
+    return False
 
 
 def _canonical(record: Mapping[str, Any]) -> tuple[str, bytes]:
@@ -457,10 +472,10 @@ def _canonical(record: Mapping[str, Any]) -> tuple[str, bytes]:
         raw: bytes = orjson.dumps(record, option=_ORJSON_SORTED)
     except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
         return _exact(record)  # a key that is not a string, a big integer, a surrogate...
-    if not _FLOAT_OR_NULL.search(raw):
+    if not _holds_float(record):
         return raw.decode("utf-8"), raw
-    # floats or nulls, every key a string: the json module writes floats as canonical_json does
-    # (repr), except whole numbers
+    # floats, every key a string: the json module writes floats as canonical_json does (repr),
+    # except whole numbers
     try:
         text: str | None = (
             "".join(_C_ENCODE(record, 0)) if _C_ENCODE is not None else _PLAIN_JSON.encode(record)
