@@ -60,7 +60,7 @@ typedef struct {
     PyObject *outcomes; /* the four outcome names */
     PyObject *slot_of;  /* fact name -> int slot */
     PyObject **value_bits; /* per slot: value -> int bit (strings); NULL for booleans */
-    uint64_t *bit_true, *bit_false, *base_k, *base_p, *full;
+    uint64_t *bit_true, *bit_false, *base_k, *base_p;
     PyObject **values;    /* per slot: tuple of values by bit position */
     PyObject **question;  /* per slot: (fact, text, options tuple) */
     int64_t *code;        /* every rule's prefix code */
@@ -75,7 +75,7 @@ typedef struct {
                            * of them is unknown the rule cannot be T */
     int **overriders; int *n_overriders;
     int *topo;            /* evaluation order: every overrider before the rules it overrides */
-    PyObject **part;      /* per rule: (id, cites tuple, text) */
+    PyObject **part;      /* per rule: (cites tuple, {rule, cites: None, text} template) */
     uint64_t **class_bit, **class_mask; int *n_classes;
     uint64_t nonmono;
 } Program;
@@ -140,27 +140,28 @@ static int eval_node(const int64_t *c, Py_ssize_t *pos, const uint64_t *k, const
  * may hold); MUST: k & mask (a `known: true` test). */
 enum { FT_MAY = 0, FT_NOT_MUST = 1, FT_MUST = 2 };
 
-static inline int eval_rule(const Program *P, int r, const uint64_t *k, const uint64_t *p,
-                            const uint8_t *val)
+/* Does one of rule r's filter tests fail (the rule is then F)? Tests on slot skip (-1: none)
+ * are left out: the sliced evaluator reads that slot per value class. */
+static inline int filter_fails(const Program *P, int r, const uint64_t *k, const uint64_t *p,
+                               int skip)
 {
     const int64_t *f = P->filter + P->filter_at[r];
     for (int j = 0; j < P->n_filter[r]; j++, f += 3) {
-        uint64_t m = (uint64_t)f[1];
         int s = (int)f[0];
-        switch (f[2]) {
-        case FT_MAY:
-            if (!(p[s] & m))
-                return VF;
-            break;
-        case FT_NOT_MUST:
-            if (k[s] & m)
-                return VF;
-            break;
-        default:
-            if (!(k[s] & m))
-                return VF;
-        }
+        uint64_t m = (uint64_t)f[1];
+        if (s == skip)
+            continue;
+        if (f[2] == FT_MAY ? !(p[s] & m) : f[2] == FT_NOT_MUST ? (k[s] & m) != 0 : !(k[s] & m))
+            return 1;
     }
+    return 0;
+}
+
+static inline int eval_rule(const Program *P, int r, const uint64_t *k, const uint64_t *p,
+                            const uint8_t *val)
+{
+    if (filter_fails(P, r, k, p, -1))
+        return VF;
     Py_ssize_t pos = P->code_at[r];
     int v = eval_node(P->code, &pos, k, p);
     for (int j = 0; j < P->n_overriders[r] && v != VF; j++) {
@@ -274,16 +275,8 @@ static Sliced eval_sliced(const Probe *q, const int64_t *c, Py_ssize_t *pos)
 static Sliced eval_rule_sliced(const Probe *q, int r, const Sliced *vals)
 {
     const Program *P = q->P;
-    const int64_t *f = P->filter + P->filter_at[r];
-    for (int j = 0; j < P->n_filter[r]; j++, f += 3) { /* tests on other slots only */
-        int s = (int)f[0];
-        uint64_t m = (uint64_t)f[1];
-        if (s == q->s)
-            continue;
-        if ((f[2] == FT_MAY && !(q->p[s] & m)) || (f[2] == FT_NOT_MUST && (q->k[s] & m)) ||
-            (f[2] == FT_MUST && !(q->k[s] & m)))
-            return broadcast(VF, q->all);
-    }
+    if (filter_fails(P, r, q->k, q->p, q->s))
+        return broadcast(VF, q->all);
     Py_ssize_t pos = P->code_at[r];
     Sliced v = eval_sliced(q, P->code, &pos);
     for (int j = 0; j < P->n_overriders[r] && v.may; j++) {
@@ -356,10 +349,10 @@ static void probe_slot(const Program *P, uint64_t *k, uint64_t *p, const uint8_t
  * fresh cites list (callers may change what they get). */
 static PyObject *new_part(PyObject *part)
 {
-    PyObject *d = PyDict_Copy(PyTuple_GET_ITEM(part, 3));
+    PyObject *d = PyDict_Copy(PyTuple_GET_ITEM(part, 1));
     if (d == NULL)
         return NULL;
-    PyObject *of = PyTuple_GET_ITEM(part, 1);
+    PyObject *of = PyTuple_GET_ITEM(part, 0);
     Py_ssize_t n = PyTuple_GET_SIZE(of);
     PyObject *cites = PyList_New(n);
     for (Py_ssize_t i = 0; cites != NULL && i < n; i++)
@@ -813,9 +806,10 @@ static int as_int(PyObject *obj, int lo, int hi, const char *what, int *out)
 }
 
 /* spec = (header, outcomes, slot_of, facts, rules, topo, default_outcome, nonmono) with
- *   facts: per slot (value_bits dict or None, bit_true, bit_false, base_k, base_p, full,
+ *   facts: per slot (value_bits dict or None, bit_true, bit_false, base_k, base_p,
  *          values tuple by bit position, (fact, question text, options), classes ((bit, mask),..))
- *   rules: per rule (code tuple, group, overriders tuple, deps, outcome_rel, (id, cites, text)) */
+ *   rules: per rule (code tuple, group, overriders tuple, deps, outcome_rel, (cites, template),
+ *          filter triples, kdeps, prl_rel, cmp_conj) */
 static int load_facts(Program *P, PyObject *facts)
 {
     P->nslots = (int)PyTuple_GET_SIZE(facts);
@@ -827,13 +821,13 @@ static int load_facts(Program *P, PyObject *facts)
     if (!(P->value_bits = take(n, sizeof(PyObject *))) || !(P->values = take(n, sizeof(PyObject *))) ||
         !(P->question = take(n, sizeof(PyObject *))) || !(P->bit_true = take(n, 8)) ||
         !(P->bit_false = take(n, 8)) || !(P->base_k = take(n, 8)) || !(P->base_p = take(n, 8)) ||
-        !(P->full = take(n, 8)) || !(P->class_bit = take(n, sizeof(uint64_t *))) ||
+        !(P->class_bit = take(n, sizeof(uint64_t *))) ||
         !(P->class_mask = take(n, sizeof(uint64_t *))) || !(P->n_classes = take(n, sizeof(int))))
         return -1;
     for (Py_ssize_t s = 0; s < n; s++) {
         PyObject *f = PyTuple_GET_ITEM(facts, s);
-        if (!PyTuple_Check(f) || PyTuple_GET_SIZE(f) != 9) {
-            PyErr_SetString(PyExc_TypeError, "a fact spec is a 9-tuple");
+        if (!PyTuple_Check(f) || PyTuple_GET_SIZE(f) != 8) {
+            PyErr_SetString(PyExc_TypeError, "a fact spec is an 8-tuple");
             return -1;
         }
         PyObject *bits = PyTuple_GET_ITEM(f, 0);
@@ -844,16 +838,15 @@ static int load_facts(Program *P, PyObject *facts)
         if (as_u64(PyTuple_GET_ITEM(f, 1), &P->bit_true[s]) < 0 ||
             as_u64(PyTuple_GET_ITEM(f, 2), &P->bit_false[s]) < 0 ||
             as_u64(PyTuple_GET_ITEM(f, 3), &P->base_k[s]) < 0 ||
-            as_u64(PyTuple_GET_ITEM(f, 4), &P->base_p[s]) < 0 ||
-            as_u64(PyTuple_GET_ITEM(f, 5), &P->full[s]) < 0)
+            as_u64(PyTuple_GET_ITEM(f, 4), &P->base_p[s]) < 0)
             return -1;
-        P->values[s] = Py_NewRef(PyTuple_GET_ITEM(f, 6));
-        P->question[s] = Py_NewRef(PyTuple_GET_ITEM(f, 7));
+        P->values[s] = Py_NewRef(PyTuple_GET_ITEM(f, 5));
+        P->question[s] = Py_NewRef(PyTuple_GET_ITEM(f, 6));
         if (PyTuple_GET_SIZE(P->values[s]) > 63) {
             PyErr_SetString(PyExc_ValueError, "a fact has more than 63 values");
             return -1;
         }
-        PyObject *classes = PyTuple_GET_ITEM(f, 8);
+        PyObject *classes = PyTuple_GET_ITEM(f, 7);
         Py_ssize_t nc = PyTuple_GET_SIZE(classes);
         P->n_classes[s] = (int)nc;
         if (!(P->class_bit[s] = take(nc, 8)) || !(P->class_mask[s] = take(nc, 8)))
@@ -969,7 +962,7 @@ static void Program_dealloc(Program *P)
             PyMem_Free(P->overriders[r]);
     }
     void *blocks[] = {P->value_bits, P->values, P->question, P->bit_true, P->bit_false,
-                      P->base_k, P->base_p, P->full, P->class_bit, P->class_mask, P->n_classes,
+                      P->base_k, P->base_p, P->class_bit, P->class_mask, P->n_classes,
                       P->code, P->code_at, P->group, P->outcome_rel, P->deps, P->overriders,
                       P->n_overriders, P->topo, P->part, P->filter, P->filter_at, P->n_filter, P->kdeps, P->prl_rel, P->cmp_conj};
     for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)

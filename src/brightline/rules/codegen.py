@@ -272,16 +272,20 @@ class ProgramBuilder:
         lines.append("    return False")
         return "\n".join(lines) + "\n"
 
-    def _needed_for_outcome(self) -> set[int]:
-        keep = {i for i, r in enumerate(self.rules) if r.effect not in ("oblige", "find")}
-        grow = list(keep)
+    def with_overriders(self, rules: set[int]) -> set[int]:
+        """The rules and, transitively, every rule that overrides one of them."""
+        keep, grow = set(rules), list(rules)
         while grow:
-            i = grow.pop()
-            for j in self.overriders[i]:
+            for j in self.overriders[grow.pop()]:
                 if j not in keep:
                     keep.add(j)
                     grow.append(j)
         return keep
+
+    def _needed_for_outcome(self) -> set[int]:
+        return self.with_overriders(
+            {i for i, r in enumerate(self.rules) if r.effect not in ("oblige", "find")}
+        )
 
     def _prologue(self, slots: set[int]) -> list[str]:
         lines = []

@@ -236,7 +236,6 @@ class SegmentProgram:
         self.hints: dict[int, int] = {}  # slot -> the value bit that last settled a question
         # the C evaluator of this rule set, when built: decides plainly valid cases alone
         self.native_program = native.program(self)
-        self.native = None if self.native_program is None else self.native_program.decide
 
     def _fixed(self, spec: int) -> dict[int, int]:
         """The slots a specialisation code fixes (see ``__init__``)."""

@@ -127,8 +127,8 @@ def _decide(prog: PackProgram, case: dict[str, Any], flips: bool) -> dict[str, A
     else:
         found = kind.by_at.get(at) if at.__class__ is str else None
         segment = found if found is not None else kind.segment_at(at)
-    if segment.native is not None:
-        decided = segment.native(case, flips)
+    if segment.native_program is not None:
+        decided = segment.native_program.decide(case, flips)
         if decided is not None:
             return decided
     facts = case.get("facts")
@@ -185,15 +185,7 @@ def reset() -> None:
 def decide(case: dict[str, Any], *, flips: bool = True) -> dict[str, Any]:
     """Decide one case with the default packs (cases.md shapes); raises InvalidCase."""
     decider = _DEFAULT[0] if _DEFAULT else default_decider()
-    if _FAST is not None:  # the hot path: the C evaluator, from the case to the decision
-        decided = _FAST(decider.native_table, case, flips)
-        if decided is not None:
-            return decided
-    try:  # Decider.decide, inlined
-        prog = decider.programs[case["jurisdiction"]]
-    except (KeyError, TypeError, IndexError):
-        prog = decider.program(_required(case)["jurisdiction"])
-    return _decide(prog, case, flips)
+    return decider.decide(case, flips=flips)
 
 
 _BY_PACK: dict[int, tuple[LayeredPack, PackProgram]] = {}

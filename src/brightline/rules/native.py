@@ -13,7 +13,7 @@ alone). When the module was not built (``BRIGHTLINE_NO_NATIVE=1`` at install), t
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from brightline.rules import codegen
@@ -27,7 +27,6 @@ try:
 except ImportError:  # not built: the Python evaluators answer alone
     _native = None  # type: ignore[assignment]
 
-NativeDecide = Callable[[dict[str, Any], bool], "dict[str, Any] | None"]
 # jurisdiction -> kind -> (Programs by date string, the instants where segments start in whole
 # seconds since the epoch, Programs by segment index inside the coverage)
 NativeTable = dict[str, dict[str, tuple[dict[str, Any], tuple[int, ...], dict[int, Any]]]]
@@ -76,51 +75,38 @@ def _emit(
 FT_MAY, FT_NOT_MUST, FT_MUST = range(3)
 
 
-def _filter(cond: Condition, layout: codegen.Layout, out: list[int], negate: bool = False) -> None:
-    """Append (slot, mask, test) for the conjuncts of ``cond`` on one slot: tests that fail only
-    when the condition is F (a rule whose filter fails is F without evaluating its code)."""
+def _conjunct_leaves(cond: Condition, negate: bool = False) -> Iterator[tuple[Cmp | Known, bool]]:
+    """The comparisons among the top-level conjuncts of ``cond``, each with whether it sits
+    under an odd number of ``not``: when one of them is F, so is the condition."""
     if isinstance(cond, All) and not negate:
         for item in cond.items:
-            _filter(item, layout, out)
+            yield from _conjunct_leaves(item)
     elif isinstance(cond, Not):
-        _filter(cond.item, layout, out, not negate)
-    elif isinstance(cond, Cmp):
-        positive = cond.negate == negate  # T or U needs p & mask; else no bit of k in mask
-        out += [layout.index[cond.fact], layout.mask(cond), FT_MAY if positive else FT_NOT_MUST]
-    elif isinstance(cond, Known):
-        slot = layout.index[cond.fact]
-        full = sum(layout.bits[slot].values())
-        known = cond.known != negate
-        out += [slot, full, FT_MUST if known else FT_NOT_MUST]
+        yield from _conjunct_leaves(cond.item, not negate)
+    elif isinstance(cond, Cmp | Known):
+        yield cond, negate
 
 
-def _conjunct_slots(cond: Condition, layout: codegen.Layout, negate: bool = False) -> int:
-    """The slots of the comparisons among the top-level conjuncts of ``cond`` (as a mask)."""
-    if isinstance(cond, All) and not negate:
-        mask = 0
-        for item in cond.items:
-            mask |= _conjunct_slots(item, layout)
-        return mask
-    if isinstance(cond, Not):
-        return _conjunct_slots(cond.item, layout, not negate)
-    if isinstance(cond, Cmp):
-        return 1 << layout.index[cond.fact]
-    return 0
+def _filter(cond: Condition, layout: codegen.Layout) -> tuple[list[int], int]:
+    """(slot, mask, test) triples that fail only when the condition is F (a rule whose filter
+    fails is F without evaluating its code), and the slots of the comparisons among them (while
+    one of those is unknown the condition cannot be T)."""
+    tests: list[int] = []
+    slots = 0
+    for leaf, negate in _conjunct_leaves(cond):
+        slot = layout.index[leaf.fact]
+        if isinstance(leaf, Cmp):
+            positive = leaf.negate == negate  # T or U needs p & mask; else no bit of k in mask
+            tests += [slot, layout.mask(leaf), FT_MAY if positive else FT_NOT_MUST]
+            slots |= 1 << slot
+        else:
+            full = sum(layout.bits[slot].values())
+            tests += [slot, full, FT_MUST if leaf.known != negate else FT_NOT_MUST]
+    return tests, slots
 
 
 def _group(rule: Rule) -> int:
     return GROUPS[rule.effect, rule.fallback and rule.effect in ("permit", "not_applicable")]
-
-
-def _closure(builder: codegen.ProgramBuilder, rules: set[int]) -> set[int]:
-    """The rules and, transitively, every rule that overrides one of them."""
-    out, grow = set(rules), list(rules)
-    while grow:
-        for j in builder.overriders[grow.pop()]:
-            if j not in out:
-                out.add(j)
-                grow.append(j)
-    return out
 
 
 def spec(segment: SegmentProgram) -> tuple[Any, ...]:
@@ -132,15 +118,16 @@ def spec(segment: SegmentProgram) -> tuple[Any, ...]:
     deps = builder._deps()
     kdeps = builder._deps(known_only=True)
     outcome_rel = builder._needed_for_outcome()
-    prohibit_rel = _closure(builder, {i for i, r in enumerate(rules) if r.effect == "prohibit"})
+    prohibit_rel = builder.with_overriders(
+        {i for i, r in enumerate(rules) if r.effect == "prohibit"}
+    )
     code: list[int] = []
     rule_specs = []
     classes = [[bit for bit, _, _ in of_slot] for of_slot in segment.classes]
     for i, rule in enumerate(rules):
         start = len(code)
         _emit(rule.condition, layout, classes, code)
-        tests: list[int] = []
-        _filter(rule.condition, layout, tests)
+        tests, conjunct_slots = _filter(rule.condition, layout)
         rule_specs.append(
             (
                 tuple(code[start:]),
@@ -148,16 +135,11 @@ def spec(segment: SegmentProgram) -> tuple[Any, ...]:
                 tuple(builder.overriders[i]),
                 deps[i],
                 i in outcome_rel,
-                (
-                    rule.id,
-                    tuple(rule.cites),
-                    rule.text,
-                    {"rule": rule.id, "cites": None, "text": rule.text},
-                ),
+                (tuple(rule.cites), {"rule": rule.id, "cites": None, "text": rule.text}),
                 tuple(tests),
                 kdeps[i],
                 i in prohibit_rel,
-                _conjunct_slots(rule.condition, layout),
+                conjunct_slots,
             )
         )
     fact_specs = []
@@ -172,7 +154,6 @@ def spec(segment: SegmentProgram) -> tuple[Any, ...]:
                 bits.get(False, 0) if is_bool else 0,
                 kind.base_k[slot],
                 kind.base_p[slot],
-                kind.full[slot],
                 tuple(fact.values),
                 (q["fact"], q["text"], tuple(q["options"])),
                 tuple((bit, mask) for bit, mask, _ in segment.classes[slot]),
