@@ -30,12 +30,23 @@ def test_the_c_evaluator_is_built_under_ci() -> None:
     assert native.available(), "brightline.rules._native did not build or import"
 
 
+class PythonSide(Decider):
+    """A decider on the generated Python evaluators alone: segments compile lazily, on first
+    use, so the switch must be off while it decides, not only while it is made."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        super().__init__()
+        self._monkeypatch = monkeypatch
+
+    def decide(self, case: dict[str, Any], *, flips: bool = True) -> dict[str, Any]:
+        with self._monkeypatch.context() as patch:
+            patch.setenv("BRIGHTLINE_NATIVE", "0")
+            return super().decide(case, flips=flips)
+
+
 def _deciders(monkeypatch: pytest.MonkeyPatch) -> tuple[Decider, Decider]:
-    c_side = Decider()
-    monkeypatch.setenv("BRIGHTLINE_NATIVE", "0")
-    python_side = Decider()
-    monkeypatch.delenv("BRIGHTLINE_NATIVE")
-    return c_side, python_side
+    monkeypatch.delenv("BRIGHTLINE_NATIVE", raising=False)
+    return Decider(), PythonSide(monkeypatch)
 
 
 def _cases(n: int, seed: int) -> list[dict[str, Any]]:
@@ -75,6 +86,14 @@ def test_c_and_python_evaluators_agree_on_chicago_cases(monkeypatch: pytest.Monk
                 assert (got.value.message, got.value.details) == (exc.message, exc.details)
                 continue
             assert c_side.decide(case, flips=flips) == want, case
+    # each side ran on its own evaluator: no C program behind the Python side, one behind every
+    # segment of the C side
+    def segments(decider: Decider) -> list[Any]:
+        prog = decider.programs["chicago"]
+        return [seg for kind in prog.kinds.values() for seg in kind.segments.values()]
+
+    assert all(seg.native_program is None for seg in segments(python_side))
+    assert all(seg.native_program is not None for seg in segments(c_side))
 
 
 def test_the_c_path_actually_answers(monkeypatch: pytest.MonkeyPatch) -> None:
