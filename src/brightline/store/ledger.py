@@ -391,52 +391,13 @@ def _now() -> str:
 # --- input checks -------------------------------------------------------------------------------
 
 
-# The canonical form of brightline.ledger.records, produced by the C JSON encoder when that is
-# provably the same bytes: only dicts with str keys, lists, str, int, bool and None (no floats,
-# whose canonical form differs from repr, no other mappings or subclasses). Anything else goes
-# through canonical_json itself. tests/test_ledger_store.py checks the two agree. The encoder
-# object is made once (JSONEncoder.encode builds one per call); without a circular-reference
-# check a cycle ends in RecursionError, which sends the record to canonical_json to be named.
-_PLAIN_JSON = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-)
-
-
-def _not_json(value: object) -> Any:
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-_make_c_encoder = getattr(json.encoder, "c_make_encoder", None)
-_C_ENCODE: Any = (
-    None
-    if _make_c_encoder is None
-    else _make_c_encoder(
-        None, _not_json, json.encoder.encode_basestring, None, ":", ",", True, False, False
-    )
-)
-
-
-# A whole-number float is the one value the C encoder writes differently from canonical_json
-# ("1.0" against "1"). Its token always ends with ".0" before a comma or a closing bracket (the
-# record is an object, so nothing ends the text); finding that text inside a string only sends the
-# record down the exact, slower path. One substring search, then a look at each hit's next
-# character, costs less than a regex scan or one search per closing character.
-def _may_hold_whole_float(text: str) -> bool:
-    at = text.find(".0")
-    while at >= 0:
-        if text[at + 2 : at + 3] in _CLOSERS:
-            return True
-        at = text.find(".0", at + 2)
-    return False
-
-
-_CLOSERS = frozenset(",}]")
-
-
+# The canonical form of brightline.ledger.records, written by orjson when that is the same bytes.
 # orjson writes sorted, compact UTF-8 JSON about ten times faster than the json module and refuses
 # what canonical_json refuses (keys that are not strings, lone surrogates, integers beyond 64
 # bits) - except that it writes floats its own way ("1e-7", "0.00001", "1.0") and NaN and the
-# infinities as null. So its text is used only for records without floats.
+# infinities as null. So a record holding a float, or one orjson refuses, goes to canonical_json
+# itself (no ledger record the service writes holds a float). tests/test_ledger_store.py checks
+# the two agree byte for byte, refusals included.
 _ORJSON_SORTED = getattr(orjson, "OPT_SORT_KEYS", 0)
 _CONTAINERS = (dict, list, tuple)
 
@@ -472,22 +433,9 @@ def _canonical(record: Mapping[str, Any]) -> tuple[str, bytes]:
         raw: bytes = orjson.dumps(record, option=_ORJSON_SORTED)
     except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
         return _exact(record)  # a key that is not a string, a big integer, a surrogate...
-    if not _holds_float(record):
-        return raw.decode("utf-8"), raw
-    # floats, every key a string: the json module writes floats as canonical_json does (repr),
-    # except whole numbers
-    try:
-        text: str | None = (
-            "".join(_C_ENCODE(record, 0)) if _C_ENCODE is not None else _PLAIN_JSON.encode(record)
-        )
-    except (TypeError, ValueError, RecursionError):
-        text = None  # another type, NaN or a cycle: canonical_json names the problem
-    if text is not None and not _may_hold_whole_float(text):
-        try:
-            return text, text.encode("utf-8")
-        except UnicodeEncodeError:
-            pass  # a lone surrogate: canonical_json names the problem
-    return _exact(record)
+    if _holds_float(record):
+        return _exact(record)
+    return raw.decode("utf-8"), raw
 
 
 def _exact(record: Mapping[str, Any]) -> tuple[str, bytes]:
