@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,13 @@ import pytest
 from brightline.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "packs"
+
+
+def copy_fixture_packs(tmp_path: Path) -> Path:
+    """A copy of the fixture packs that a test may change."""
+    packs = tmp_path / "packs"
+    shutil.copytree(FIXTURES, packs)
+    return packs
 REPO = Path(__file__).resolve().parents[1]
 CASE = {"jurisdiction": "testland", "at": "2025-10-04", "kind": "assistance",
         "facts": {"agency": "ice", "activity": "patrol"}}
@@ -92,10 +100,7 @@ def test_decide_missing_file_exits_2(capsys: pytest.CaptureFixture[str],
 
 def test_decide_broken_pack_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    import shutil
-
-    packs = tmp_path / "packs"
-    shutil.copytree(FIXTURES, packs)
+    packs = copy_fixture_packs(tmp_path)
     rules = packs / "testland" / "rules" / "assistance.yaml"
     rules.write_text(rules.read_text().replace("cites: [CITY.1]", "cites: [CITY.9]"))
     code, out, err = run(["decide", "--packs", str(packs)], json.dumps(CASE), capsys, monkeypatch)
@@ -144,10 +149,7 @@ SCENARIOS = """\
 def test_pack_test_passes_and_lists_unexercised_keys(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shutil
-
-    packs = tmp_path / "packs"
-    shutil.copytree(FIXTURES, packs)
+    packs = copy_fixture_packs(tmp_path)
     write_scenarios(packs, SCENARIOS)
     code, out, _ = run(["pack", "test", "testland", "--packs-dir", str(packs)], "", capsys,
                        monkeypatch)
@@ -160,10 +162,7 @@ def test_pack_test_passes_and_lists_unexercised_keys(
 def test_pack_test_shows_the_difference_and_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shutil
-
-    packs = tmp_path / "packs"
-    shutil.copytree(FIXTURES, packs)
+    packs = copy_fixture_packs(tmp_path)
     write_scenarios(packs, SCENARIOS.replace("outcome: prohibited\n    cites: [CITY.1]",
                                              "outcome: permitted\n    cites: [CITY.2]"))
     code, out, _ = run(["pack", "test", "--packs-dir", str(packs)], "", capsys, monkeypatch)
@@ -177,10 +176,7 @@ def test_pack_test_shows_the_difference_and_exits_1(
 def test_pack_test_reports_a_bad_scenario_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shutil
-
-    packs = tmp_path / "packs"
-    shutil.copytree(FIXTURES, packs)
+    packs = copy_fixture_packs(tmp_path)
     write_scenarios(packs, SCENARIOS.replace("expect: {outcome: permitted", "expect: {outcome: ok"))
     code, _, err = run(["pack", "test", "testland", "--packs-dir", str(packs)], "", capsys,
                        monkeypatch)

@@ -27,19 +27,12 @@ from brightline.service.officers import (
     unit_officers,
 )
 from brightline.store.tables_roster import roster_inspections
+from test_roster_support import GOOD_APPEARANCE as GOOD
 from test_roster_support import subset_dir
 
 SUPERVISOR = Actor("sgt.ortiz", "supervisor")
 AUDITOR = Actor("ig.audit", "auditor")
-GOOD = {
-    "assignment": "uniform",
-    "face_covering": "none",
-    "star_visible": True,
-    "name_visible": True,
-    "uniform_worn": True,
-    "enforcement_activity": True,
-    "bwc_recording": True,
-}
+
 
 
 @pytest.fixture(scope="module")

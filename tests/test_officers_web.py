@@ -11,18 +11,10 @@ from typing import Any
 import pytest
 
 from brightline.service.officers import import_roster, roster_index
+from test_roster_support import GOOD_APPEARANCE as GOOD
 from test_roster_support import subset_dir
 from test_web_support import Web, csrf_of, make_web
 
-GOOD = {
-    "assignment": "uniform",
-    "face_covering": "none",
-    "star_visible": True,
-    "name_visible": True,
-    "uniform_worn": True,
-    "enforcement_activity": True,
-    "bwc_recording": True,
-}
 DEMOGRAPHIC = ("race", "gender", "birth_year", "age")
 
 

@@ -15,6 +15,17 @@ PROFILES_FILE = "final-profiles.csv.gz"
 HISTORY_FILE = "unit-history.csv.gz"
 UNITS_FILE = "unit_reference.csv"
 
+# An officer who passes every appearance rule (roll-call tests change one fact at a time).
+GOOD_APPEARANCE = {
+    "assignment": "uniform",
+    "face_covering": "none",
+    "star_visible": True,
+    "name_visible": True,
+    "uniform_worn": True,
+    "enforcement_activity": True,
+    "bwc_recording": True,
+}
+
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     opener = gzip.open if path.suffix == ".gz" else open
