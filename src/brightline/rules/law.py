@@ -7,19 +7,11 @@ from types import MappingProxyType
 from typing import Any
 
 from brightline.rules.model import LawKey
-from brightline.rules.yamlsource import parse_day, read_source, validate
-
-_CACHE: dict[tuple[Path, float], MappingProxyType[str, LawKey]] = {}
+from brightline.rules.yamlsource import display_path, parse_day, read_source, validate
 
 
-def load_law(path: Path, packs_dir: Path) -> MappingProxyType[str, LawKey]:
-    """The keys of one law.yaml (cached per file and modification time)."""
-    from brightline.rules.loader import display_path
-
-    stamp = (path, path.stat().st_mtime)
-    cached = _CACHE.get(stamp)
-    if cached is not None:
-        return cached
+def load_law(path: Path, packs_dir: Path) -> tuple[MappingProxyType[str, LawKey], str]:
+    """The keys of one law.yaml and the SHA-256 of its text (read afresh: callers cache)."""
     source = read_source(path, display_path(path, packs_dir))
     validate(source, "pack.schema.json", "#/$defs/law")
     keys: dict[str, LawKey] = {}
@@ -36,6 +28,4 @@ def load_law(path: Path, packs_dir: Path) -> MappingProxyType[str, LawKey]:
             ),
             scope=str(node["scope"]),
         )
-    result = MappingProxyType(keys)
-    _CACHE[stamp] = result
-    return result
+    return MappingProxyType(keys), source.sha256

@@ -8,6 +8,7 @@ not loop, facts redeclared identically, every fact and value a rule names is dec
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -30,17 +31,16 @@ from brightline.rules.model import (
     Pack,
     Rule,
 )
-from brightline.rules.yamlsource import PathKey, Source, parse_day, read_source, validate
+from brightline.rules.yamlsource import (
+    PathKey,
+    Source,
+    display_path,
+    parse_day,
+    read_source,
+    validate,
+)
 
 SCHEMA = "pack.schema.json"
-
-
-def display_path(path: Path, packs_dir: Path) -> str:
-    """How files are named in errors: relative to the folder holding the packs folder."""
-    try:
-        return str(path.resolve().relative_to(packs_dir.resolve().parent))
-    except ValueError:
-        return str(path)
 
 
 class PackLoader:
@@ -49,6 +49,7 @@ class PackLoader:
     def __init__(self, packs_dir: Path) -> None:
         self.packs_dir = packs_dir
         self.loaded: dict[str, LayeredPack] = {}
+        self._law: dict[Path, tuple[Mapping[str, LawKey], str]] = {}
 
     def load(self, name: str, stack: tuple[str, ...] = ()) -> LayeredPack:
         if name in self.loaded:
@@ -75,10 +76,14 @@ class PackLoader:
         ]
         kinds = _merge_kinds(source, lower, data.get("kinds", {}))
         sets = _merge_sets(lower, data.get("sets", {}))
-        law = load_law(self._law_path(source, name), self.packs_dir)
+        law, law_sha = self._law_of(self._law_path(source, name))
         header = _Header(source, name, kinds, sets, law)
-        rules = header.rules(self._rule_sources(source, name))
+        rule_sources = self._rule_sources(source, name)
+        rules = header.rules(rule_sources)
         _check_overrides(rules)
+        digest = _digest(
+            [s.sha256 for s, _, _ in rule_sources], law_sha, [layer.digest for layer in lower]
+        )
         pack = Pack(
             name=name,
             title=str(data.get("title", name)),
@@ -93,8 +98,14 @@ class PackLoader:
             kinds=MappingProxyType(dict(header.own_kinds)),
             rules=tuple(rules),
             file=source.file,
+            digest=digest,
         )
         return _stack(pack, lower, kinds, sets, law)
+
+    def _law_of(self, path: Path) -> tuple[Mapping[str, LawKey], str]:
+        if path not in self._law:
+            self._law[path] = load_law(path, self.packs_dir)
+        return self._law[path]
 
     def _layer(self, source: Source, layer: str, index: int, stack: tuple[str, ...]) -> LayeredPack:
         try:
@@ -125,10 +136,18 @@ class PackLoader:
                 included.file,
                 {"rules": included.data if included.data is not None else []},
                 {("rules", *key): line for key, line in included.lines.items()},
+                included.sha256,
             )
             validate(wrapped, SCHEMA, "#/$defs/includeFile")
             out.append((wrapped, ("rules",), wrapped.data["rules"]))
         return out
+
+
+def _digest(files: list[str], law: str, layers: list[str]) -> str:
+    """SHA-256 over the pack's own files (pack.yaml, then its includes), its law.yaml and its
+    layers' digests, nearest first: equal digests, equal rules."""
+    text = "\n".join(["brightline-pack-v1", *files, f"law {law}", *(f"layer {d}" for d in layers)])
+    return "sha256:" + hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def available(packs_dir: Path) -> list[str]:

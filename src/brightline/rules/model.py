@@ -25,7 +25,8 @@ Shape (stable; other modules build on it):
   local day no longer in force, or ``None``), ``cites``, ``text``, ``overrides`` (qualified ids of
   rules of the same pack and kind), ``fallback``, ``note``, ``file``, ``line``. Its
   :attr:`Rule.condition` is ``guard AND when``: what the engine evaluates.
-- :class:`Pack` one pack as written (its own kinds, sets and rules only).
+- :class:`Pack` one pack as written (its own kinds, sets and rules only), with ``digest``: the
+  SHA-256 of its source files, its ``law.yaml`` and its layers' digests.
 - :class:`LayeredPack` a pack with every pack below it: ``name``, ``top`` (the :class:`Pack`),
   ``layers`` (every pack in the stack, top first, nearest next), ``kinds`` (merged), ``sets``
   (merged), ``rules`` (all layers' rules), ``law`` (the citation book); :meth:`LayeredPack.rules_for`
@@ -214,6 +215,7 @@ class Pack:
     kinds: Mapping[str, Kind]
     rules: tuple[Rule, ...]
     file: str = ""
+    digest: str = ""  # "sha256:<hex>" over its files, its law.yaml and its layers' digests
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,11 @@ class LayeredPack:
     @property
     def timezone(self) -> str:
         return self.top.timezone
+
+    @property
+    def digest(self) -> str:
+        """Content digest of the pack as loaded (files, law and layers): which rules decided."""
+        return self.top.digest
 
     @property
     def default_outcome(self) -> str:

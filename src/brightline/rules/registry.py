@@ -63,7 +63,7 @@ def law_book(packs_dir: Path | str | None = None) -> dict[str, LawKey]:
     path = folder / "law.yaml"
     if not path.is_file():
         raise PackError("law.yaml not found", file=str(path))
-    return dict(load_law(path, folder))
+    return dict(load_law(path, folder)[0])
 
 
 def clear_cache() -> None:

@@ -16,9 +16,8 @@ from typing import Any
 
 from brightline.errors import BrightlineError
 from brightline.rules.engine import Decider
-from brightline.rules.loader import display_path
 from brightline.rules.registry import available_packs, load_pack, resolve_packs_dir
-from brightline.rules.yamlsource import read_source, validate
+from brightline.rules.yamlsource import display_path, read_source, validate
 
 SET_KEYS = ("cites", "obligations", "findings", "questions", "rules")
 LAW_LISTS = ("cites", "obligations", "findings")

@@ -10,6 +10,7 @@ in one place (:func:`parse_day`) with one error message.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +37,14 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+def display_path(path: Path, packs_dir: Path) -> str:
+    """How files are named in errors: relative to the folder holding the packs folder."""
+    try:
+        return str(path.resolve().relative_to(packs_dir.resolve().parent))
+    except ValueError:
+        return str(path)
+
+
 def format_path(path: PathKey) -> str:
     """``("rules", 3, "when")`` → ``rules[3].when``."""
     out = ""
@@ -52,6 +61,7 @@ class Source:
     file: str
     data: Any
     lines: dict[PathKey, int]
+    sha256: str = ""  # of the file's text (UTF-8)
 
     def line(self, path: PathKey) -> int | None:
         for cut in range(len(path), -1, -1):
@@ -92,7 +102,7 @@ def read_source(path: Path, display: str) -> Source:
     lines: dict[PathKey, int] = {}
     if node is not None:
         _record_lines(node, (), lines)
-    return Source(display, data, lines)
+    return Source(display, data, lines, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 @cache
