@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import test_service_support as support
+from brightline import settings
 from brightline.service import Actor, Service
 from brightline.service.demo import DEMO_ACCOUNTS, demo_password, seed_roster
 from test_service_support import SUPERVISOR
@@ -88,8 +89,10 @@ def test_demo_roster_is_imported_when_its_folder_exists(
 
     monkeypatch.setattr(officers, "import_roster_if_empty", fake_import)
     monkeypatch.setenv("BRIGHTLINE_ROSTER_DIR", str(folder))
+    settings.forget()  # settings are read once; this test changes them twice
     assert seed_roster(sqlite_service) == {"officers": 3}
     assert calls == [(sqlite_service, folder)]
     monkeypatch.setenv("BRIGHTLINE_ROSTER_DIR", str(tmp_path / "missing"))
+    settings.forget()
     assert seed_roster(sqlite_service) is None
     assert len(calls) == 1

@@ -8,7 +8,8 @@ layer turns any of them into the one JSON error shape with :func:`error_body`; t
     BrightlineError
     ├── InvalidInput            (bad input from a user: HTTP 422, CLI exit 2)
     │   ├── InvalidCase         (a case that breaks the contract of cases.md)
-    │   └── InvalidRequest      (any other malformed request)
+    │   ├── InvalidRequest      (any other malformed request)
+    │   └── SettingError        (a BRIGHTLINE_* environment variable with a bad value)
     ├── PackError               (a pack that does not validate; it never loads)
     ├── LedgerError
     │   ├── VerificationError   (a proof, root or checkpoint that does not verify)
@@ -79,6 +80,22 @@ class InvalidCase(InvalidInput):
 
 class InvalidRequest(InvalidInput):
     code = "invalid_request"
+
+
+class SettingError(InvalidInput):
+    """A ``BRIGHTLINE_*`` environment variable with a value brightline cannot use."""
+
+    code = "bad_setting"
+
+    def __init__(self, variable: str, allowed: str, got: str) -> None:
+        shown = got if len(got) <= 80 else got[:77] + "..."
+        super().__init__(
+            f"{variable} must be {allowed} (got {shown!r})",
+            variable=variable,
+            allowed=allowed,
+            got=shown,
+        )
+        self.variable = variable
 
 
 class PackError(BrightlineError):

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 
+from brightline import settings
 from brightline.errors import BrightlineError, InvalidInput
 
 # Command modules, in the order their commands appear in --help.
@@ -45,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        debug = settings.current().debug  # read once, at start: a bad value stops here
         code = args.func(args)
     except InvalidInput as exc:
         print(f"brightline: {exc}", file=sys.stderr)
@@ -57,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # fail closed: an internal error is never an outcome
-        if os.environ.get("BRIGHTLINE_DEBUG"):
+        if debug:
             raise
         print(f"brightline: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

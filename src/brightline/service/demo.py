@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -332,9 +331,11 @@ def _seed_report(service: Service, item: tuple[Any, ...], skipped: list[str]) ->
 def roster_dir() -> Path:
     """The CPD roster folder: env BRIGHTLINE_ROSTER_DIR, else ``../shared/data/cpd-roster``
     next to the repository."""
-    env = os.environ.get("BRIGHTLINE_ROSTER_DIR")
-    if env:
-        return Path(env)
+    from brightline import settings
+
+    configured = settings.current().roster_dir
+    if configured is not None:
+        return configured
     return Path(__file__).resolve().parents[3].parent / "shared" / "data" / "cpd-roster"
 
 

@@ -10,17 +10,18 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
-DEFAULT_DATA_DIR = Path(os.environ.get("BRIGHTLINE_DATA_DIR", "var"))
+from brightline import settings
 
 
 def database_url(url: str | None = None) -> str:
     """The database URL in force: the argument, else BRIGHTLINE_DATABASE_URL, else the SQLite
-    file ``var/brightline.db`` (created on first start). ``postgresql://`` URLs are given the
-    psycopg 3 driver."""
-    raw = url or os.environ.get("BRIGHTLINE_DATABASE_URL")
+    file ``brightline.db`` in BRIGHTLINE_DATA_DIR (created on first start). ``postgresql://``
+    URLs are given the psycopg 3 driver."""
+    config = settings.current()
+    raw = url or config.database_url
     if not raw:
-        DEFAULT_DATA_DIR.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{(DEFAULT_DATA_DIR / 'brightline.db').resolve()}"
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{config.data_path('brightline.db').resolve()}"
     if raw.startswith("postgresql://") or raw.startswith("postgres://"):
         raw = "postgresql+psycopg://" + raw.split("://", 1)[1]
     return raw
@@ -36,8 +37,8 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     url = database_url(url)
     if is_sqlite(url):
         path = make_url(url).database
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path and path != ":memory:" and not path.startswith("file:"):
+            private_file(Path(path))
         kwargs.setdefault("poolclass", NullPool)
         connect_args = kwargs.setdefault("connect_args", {})
         connect_args.setdefault("timeout", 30)
@@ -53,6 +54,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left
             cur.close()
 
         @event.listens_for(engine, "begin")
@@ -63,6 +65,18 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def private_file(path: Path) -> None:
+    """Create the SQLite file ``path`` readable and writable by its owner only (0600) before
+    SQLite opens it; SQLite gives its -wal and -shm files the same mode. An existing file is
+    left as it is."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
 
 
 def alembic_config(url: str) -> Any:

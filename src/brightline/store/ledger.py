@@ -37,6 +37,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
+from brightline import settings
 from brightline.errors import (
     BrightlineError,
     InvalidRequest,
@@ -350,13 +351,13 @@ _CHECKED_KINDS: set[str] = set()
 
 def data_dir() -> Path:
     """Where local state lives: BRIGHTLINE_DATA_DIR, else ``var``."""
-    return Path(os.environ.get("BRIGHTLINE_DATA_DIR", "var"))
+    return settings.current().data_dir
 
 
 def load_signer(origin: str) -> NoteSigner:
     """The checkpoint signer: BRIGHTLINE_SIGNING_KEY (a C2SP private key) if set, else the key
     file in the data dir, created on first start (mode 0600, never overwritten)."""
-    skey = os.environ.get("BRIGHTLINE_SIGNING_KEY")
+    skey = settings.current().signing_key
     if skey:
         return NoteSigner.from_skey(skey.strip())
     path = data_dir() / SIGNING_KEY_FILE
@@ -493,7 +494,7 @@ class LedgerStore:
         kwargs: dict[str, Any] = {}
         if is_sqlite(url):
             kwargs = {"poolclass": QueuePool, "pool_size": 4, "max_overflow": 60}
-        origin = os.environ.get("BRIGHTLINE_LOG_ORIGIN", DEFAULT_ORIGIN)
+        origin = settings.current().log_origin
         signer = load_signer(origin)
         try:
             migrate(url)

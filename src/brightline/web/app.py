@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -19,13 +18,12 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from brightline import __version__
+from brightline import __version__, settings
 from brightline.errors import AuthError, BrightlineError, InvalidRequest
 from brightline.web import api, pages
 from brightline.web.deps import STATIC_DIR, TokenCache, templates
 from brightline.web.fastpath import DecisionFastPath
 from brightline.web.security import (
-    DEFAULT_BODY_LIMIT,
     BodyLimitMiddleware,
     RateLimiter,
     SessionCodec,
@@ -58,7 +56,7 @@ def create_app(
     service: Service,
     *,
     secret: str | None = None,
-    body_limit: int = DEFAULT_BODY_LIMIT,
+    body_limit: int | None = None,
     report_limiter: RateLimiter | None = None,
     secure_cookies: bool | None = None,
     token_ttl: float = 2.0,
@@ -82,12 +80,13 @@ def create_app(
     app.include_router(pages.router)
     _include_officers(app)
     _install_error_handlers(app)
-    codec = SessionCodec(secret or load_secret())
+    config = settings.current()
+    codec = SessionCodec(secret or load_secret(config), max_age=config.session_lifetime)
     if secure_cookies is None:  # behind HTTPS in production: BRIGHTLINE_SECURE_COOKIES=1
-        secure_cookies = os.environ.get("BRIGHTLINE_SECURE_COOKIES", "") in ("1", "true")
+        secure_cookies = config.secure_cookies
     app.add_middleware(DecisionFastPath)  # innermost: inside the session and body limit
     app.add_middleware(SessionMiddleware, codec=codec, secure=secure_cookies)
-    app.add_middleware(BodyLimitMiddleware, limit=body_limit)
+    app.add_middleware(BodyLimitMiddleware, limit=body_limit or config.body_limit)
     return app
 
 

@@ -14,13 +14,16 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.responses import JSONResponse
 
+from brightline import settings
 from brightline.errors import BrightlineError, RateLimited, TooLarge, error_body
+
+if TYPE_CHECKING:
+    from brightline.settings import Settings
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -33,13 +36,14 @@ SESSION_MAX_AGE = 12 * 3600
 DEFAULT_BODY_LIMIT = 64 * 1024
 
 
-def load_secret() -> str:
-    """The key that signs session cookies: env ``BRIGHTLINE_SECRET_KEY``, else the file
-    ``<BRIGHTLINE_DATA_DIR or var>/web-secret.key``, created on first start with mode 0600."""
-    env = os.environ.get("BRIGHTLINE_SECRET_KEY")
-    if env:
-        return env
-    path = Path(os.environ.get("BRIGHTLINE_DATA_DIR", "var")) / "web-secret.key"
+def load_secret(config: Settings | None = None) -> str:
+    """The server secret (signs session cookies, keys the hashes of client addresses):
+    ``BRIGHTLINE_SECRET_KEY``, else the file ``web-secret.key`` in BRIGHTLINE_DATA_DIR,
+    created on first start with mode 0600."""
+    config = config or settings.current()
+    if config.secret_key:
+        return config.secret_key
+    path = config.data_path("web-secret.key")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
