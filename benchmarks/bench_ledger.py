@@ -343,7 +343,10 @@ def finish_with_checkpoint(url: str, size: int, signer: NoteSigner) -> None:
     note = signer.sign(Checkpoint(ORIGIN, size, root).body())
     with engine.begin() as conn:
         conn.execute(
-            text("INSERT INTO ledger_checkpoints VALUES (:size, :root, :note, :at)"),
+            text(
+                "INSERT INTO ledger_checkpoints (size, root, note, created_at, previous) "
+                "VALUES (:size, :root, :note, :at, 0)"
+            ),
             {"size": size, "root": root, "note": note, "at": CREATED},
         )
     store.close()

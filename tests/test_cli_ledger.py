@@ -21,7 +21,7 @@ def _filled(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setenv("BRIGHTLINE_DATABASE_URL", "sqlite:///" + str(tmp_path / "not-this.db"))
     store = LedgerStore.open(url)
     for i in range(9):
-        store.append("decision", {"n": i})
+        store.append("note", {"n": i})
     yield store
     store.close()
 

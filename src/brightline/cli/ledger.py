@@ -5,7 +5,9 @@
                         verifier needs: leaf data, leaf hash, the signed checkpoint and the vkey
 - ``verify-proof FILE`` checks such a file with no database: signature, then inclusion
 - ``verify``            re-derives the whole log from its rows and checks every stored node and
-                        checkpoint; names the first bad entry when something was changed
+                        checkpoint (and their chain), every redaction against its logged
+                        redaction entry, and every index row (decisions, reports, reviews,
+                        inspections, ...) against its ledger record; names the first bad one
 
 ``--database URL`` overrides BRIGHTLINE_DATABASE_URL for the commands that read the database.
 """
@@ -193,17 +195,26 @@ def _verify_inclusion(leaf: bytes, index: int, size: int, doc: dict[str, Any], r
 
 
 def _verify(args: argparse.Namespace) -> int:
-    store = _open(args)
+    from brightline.service.index_audit import check_index_tables
+
+    try:
+        store = _open(args)  # loads the right edge: a missing node is corrupt already
+    except LedgerCorrupt as exc:
+        print(f"ledger CORRUPT at entry {exc.details.get('index', '?')}: {exc}")
+        return 1
     try:
         report = store.verify()
+        index = check_index_tables(store.engine)
     except LedgerCorrupt as exc:
         print(f"ledger CORRUPT at entry {exc.details.get('index', '?')}: {exc}")
         return 1
     finally:
         store.close()
+    tables = ", ".join(f"{name} {count}" for name, count in index["tables"].items())
     print(
         f"ledger OK: {report['size']} entries re-derived, root {report['root']}, "
-        f"{report['checkpoints']} checkpoints checked (signature, root, consistency), "
-        f"{report['redacted']} redacted"
+        f"{report['checkpoints']} checkpoints checked (signature, root, consistency, chain), "
+        f"{report['redacted']} redacted, each with its logged redaction; index rows equal to "
+        f"their records: {tables} ({index['redacted']} of redacted entries not comparable)"
     )
     return 0

@@ -17,20 +17,18 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from brightline.service import decisions, entries, reports, reviews
+from brightline.service import entries
+from brightline.service.index_audit import registered
 from brightline.store.tables_app import INDEX_TABLES, app_state
-from brightline.store.tables_app import decisions as decisions_t
-from brightline.store.tables_app import reports as reports_t
-from brightline.store.tables_app import reviews as reviews_t
 
 if TYPE_CHECKING:
     from brightline.service.core import Service
 
-_BUILDERS: dict[str, tuple[Any, Any]] = {
-    "decision": (decisions_t, decisions.index_row),
-    "review": (reviews_t, reviews.index_row),
-    "report": (reports_t, reports.index_row),
-}
+
+def _builders() -> dict[str, tuple[Any, Any]]:
+    """The restorable index tables of the registry (``service.index_audit``), by entry kind."""
+    return {i.kind: (i.table, i.row) for i in registered() if i.restorable}
+
 CURSOR = "index_checked_through"
 COUNT = "index_rows_below"
 
@@ -54,13 +52,14 @@ def recover_index(service: Service) -> dict[str, int]:
 
 
 def _restore(service: Service, index: int) -> str:
+    builders = _builders()
     entry = service.ledger.entry(index)
-    if entry is None or entry.kind not in _BUILDERS:
+    if entry is None or entry.kind not in builders:
         return "other"
     record = entries.record_of(entry)
     if record is None:
         return "unrecoverable"
-    table, build = _BUILDERS[entry.kind]
+    table, build = builders[entry.kind]
     row = {**build(record), "ledger_index": index}
     try:
         with service.writing() as conn:

@@ -24,15 +24,13 @@ import contextlib
 import json
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import orjson
-from sqlalchemy import Connection, Engine, Table, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import QueuePool
@@ -45,37 +43,39 @@ from brightline.errors import (
     LedgerError,
     NotFound,
     StoreError,
-    VerificationError,
 )
-from brightline.ledger.checkpoint import Checkpoint, NoteSigner, open_checkpoint
+from brightline.ledger.canonical import canonical_record, encode_record
+from brightline.ledger.checkpoint import Checkpoint, NoteSigner
 from brightline.ledger.merkle import (
     EMPTY_ROOT,
     CompactRange,
     NodeID,
     consistency_plan,
     inclusion_plan,
-    leaf_hash,
-    verify_consistency,
 )
-from brightline.ledger.records import (
-    canonical_json,
-    check_kind,
-    commitment,
-    leaf_data,
-    seal_entries,
-)
+from brightline.ledger.records import check_kind, seal_entries
 from brightline.store.db import database_url, is_sqlite, make_engine, migrate
+from brightline.store.ledger_audit import REDACTION_KIND, Audit
+from brightline.store.ledger_backend import LedgerBackend, backend_of
 from brightline.store.tables_ledger import (
     ledger_checkpoints,
     ledger_entries,
 )
 
+__all__ = [
+    "LEDGER_INDEX",
+    "REDACTION_KIND",
+    "Entry",
+    "LedgerStore",
+    "Receipt",
+    "encode_record",
+    "load_signer",
+]
+
 DEFAULT_ORIGIN = "brightline.chicago/ledger"
 SIGNING_KEY_FILE = "ledger-signing.key"
-REDACTION_KIND = "redaction"
 MAX_BATCH = 4096
 LINGER = 0.002
-VERIFY_CHUNK = 1000
 
 
 class _LedgerIndex:
@@ -218,126 +218,6 @@ def _hand_back(batch: Sequence[_Pending]) -> None:
             loop.call_soon_threadsafe(_settle_all, futures)
 
 
-_ENTRY_COLUMNS = "idx, kind, commitment, leaf_hash, record, salt, redacted, created_at"
-_NODE_COLUMNS = "level, idx, hash"
-
-
-@cache
-def _values_sql(head: str, row: str, rows: int) -> str:
-    """``head`` followed by ``rows`` copies of the placeholder tuple ``row``."""
-    return head + ", ".join([row] * rows)
-
-
-def _insert_values(
-    cursor: Any, head: str, row: str, width: int, params: list[Any], most: int
-) -> None:
-    """Insert the rows flattened in ``params`` (``width`` values each) with multi-row INSERT
-    statements of at most ``most`` rows. SQLite runs each statement in one step, that is one
-    release of the GIL, where ``executemany`` takes one per row; chunk sizes are powers of two
-    so that few distinct statements reach the driver's statement cache."""
-    left, at = len(params) // width, 0
-    while left:
-        rows = min(most, 1 << (left.bit_length() - 1))
-        cursor.execute(_values_sql(head, row, rows), params[at : at + rows * width])
-        at, left = at + rows * width, left - rows
-
-
-@dataclass(frozen=True)
-class _HotSQL:
-    """The statements of the append path, as plain driver SQL on the transaction's cursor:
-    multi-row INSERT (SQLite) or COPY (PostgreSQL) costs a fraction of going through the
-    expression layer, or of the driver's executemany, for every row."""
-
-    mark: str
-    copy: bool
-    read_head: str
-    read_head_note: str
-    read_note: str
-    lock_head: str
-    insert_checkpoint: str
-    update_head: str
-
-    def insert_batch(
-        self,
-        cursor: Any,
-        first: int,
-        batch: Sequence[_Pending],
-        sealed: Sequence[tuple[bytes, bytes, bytes]],
-        created_at: str,
-        nodes: list[tuple[int, int, bytes]],
-    ) -> None:
-        """Insert the batch's entries (indices from ``first``; salt, commitment and leaf hash
-        from ``sealed``) and its new tree nodes."""
-        if self.copy:
-            with cursor.copy(f"COPY ledger_entries ({_ENTRY_COLUMNS}) FROM STDIN") as copy:
-                for index, p, (salt, commit, leaf) in zip(
-                    range(first, first + len(batch)), batch, sealed, strict=True
-                ):
-                    copy.write_row((index, p.kind, commit, leaf, p.record, salt, False, created_at))
-            with cursor.copy(f"COPY ledger_nodes ({_NODE_COLUMNS}) FROM STDIN") as copy:
-                for node in nodes:
-                    copy.write_row(node)
-            return
-        # Blobs go to SQLite as bytearray: the driver binds that type as it is, while for
-        # bytes it first asks the adaptation protocol, which fails through a formatted
-        # AttributeError per value (four per entry, about 6 % of an append's instructions).
-        entries: list[Any] = []
-        add = entries.extend
-        for index, p, (salt, commit, leaf) in zip(
-            range(first, first + len(batch)), batch, sealed, strict=True
-        ):
-            add(
-                (
-                    index,
-                    p.kind,
-                    bytearray(commit),
-                    bytearray(leaf),
-                    p.record,
-                    bytearray(salt),
-                    created_at,
-                )
-            )
-        _insert_values(
-            cursor,
-            f"INSERT INTO ledger_entries ({_ENTRY_COLUMNS}) VALUES ",
-            "(?, ?, ?, ?, ?, ?, 0, ?)",
-            7,
-            entries,
-            128,
-        )
-        _insert_values(
-            cursor,
-            f"INSERT INTO ledger_nodes ({_NODE_COLUMNS}) VALUES ",
-            "(?, ?, ?)",
-            3,
-            [
-                value
-                for level, index, digest in nodes
-                for value in (level, index, bytearray(digest))
-            ],
-            256,
-        )
-
-    @staticmethod
-    @cache
-    def for_dialect(paramstyle: str) -> _HotSQL:
-        mark = "?" if paramstyle == "qmark" else "%s"
-        copy = mark == "%s"  # PostgreSQL: COPY is several times cheaper than executemany
-        lock = " FOR UPDATE" if copy else ""
-        return _HotSQL(
-            mark=mark,
-            copy=copy,
-            read_head="SELECT size FROM ledger_head WHERE id = 1",
-            read_head_note="SELECT h.size, c.note FROM ledger_head h LEFT JOIN "
-            "ledger_checkpoints c ON c.size = h.size WHERE h.id = 1",
-            read_note=f"SELECT note FROM ledger_checkpoints WHERE size = {mark}",
-            lock_head=f"SELECT size FROM ledger_head WHERE id = 1{lock}",
-            insert_checkpoint="INSERT INTO ledger_checkpoints (size, root, note, created_at) "
-            f"VALUES ({', '.join([mark] * 4)})",
-            update_head=f"UPDATE ledger_head SET size = {mark} WHERE id = 1",
-        )
-
-
 # Salts are drawn by the writer, one read of the OS generator per batch (fork-safe: a process
 # only ever salts in its own writer thread).
 SALT_BYTES = 16
@@ -390,67 +270,6 @@ def _now() -> str:
 
 
 # --- input checks -------------------------------------------------------------------------------
-
-
-# The canonical form of brightline.ledger.records, written by orjson when that is the same bytes.
-# orjson writes sorted, compact UTF-8 JSON about ten times faster than the json module and refuses
-# what canonical_json refuses (keys that are not strings, lone surrogates, integers beyond 64
-# bits) - except that it writes floats its own way ("1e-7", "0.00001", "1.0") and NaN and the
-# infinities as null. So a record holding a float, or one orjson refuses, goes to canonical_json
-# itself (no ledger record the service writes holds a float). tests/test_ledger_store.py checks
-# the two agree byte for byte, refusals included.
-_ORJSON_SORTED = getattr(orjson, "OPT_SORT_KEYS", 0)
-_CONTAINERS = (dict, list, tuple)
-
-
-def _holds_float(record: dict[str, Any]) -> bool:
-    """Is any value inside the record (at any depth) a float?"""
-    stack: list[Any] = [record]
-    while stack:
-        item = stack.pop()
-        for value in item.values() if isinstance(item, dict) else item:
-            kind = type(value)
-            if kind is str or kind is int or kind is bool or value is None:
-                continue
-            if kind is dict or kind is list or kind is tuple:
-                stack.append(value)
-            elif isinstance(value, float):
-                return True
-            elif isinstance(value, _CONTAINERS):  # a subclass: orjson may write it as its base
-                stack.append(value)
-    return False
-
-
-def _canonical(record: Mapping[str, Any]) -> tuple[str, bytes]:
-    """The canonical JSON of a ledger record (a JSON object), as text and as UTF-8 bytes."""
-    if type(record) is not dict:
-        if not isinstance(record, Mapping):
-            raise InvalidRequest(
-                f"a ledger record must be a JSON object, got {type(record).__name__}",
-                field="record",
-            )
-        record = dict(record)
-    try:
-        raw: bytes = orjson.dumps(record, option=_ORJSON_SORTED)
-    except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
-        return _exact(record)  # a key that is not a string, a big integer, a surrogate...
-    if _holds_float(record):
-        return _exact(record)
-    return raw.decode("utf-8"), raw
-
-
-def _exact(record: Mapping[str, Any]) -> tuple[str, bytes]:
-    """canonical_json itself: every value checked, every refusal named."""
-    try:
-        raw = canonical_json(dict(record))
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise InvalidRequest(f"ledger record is not canonical JSON: {exc}", field="record") from exc
-    return raw.decode("utf-8"), raw
-
-
-def encode_record(record: Mapping[str, Any]) -> bytes:
-    """The canonical JSON bytes of a ledger record (a JSON object)."""
-    return _canonical(record)[1]
 
 
 def _check_index(index: int, what: str = "index") -> int:
@@ -587,6 +406,12 @@ class LedgerStore:
         entry = self.entry(index)
         if entry.redacted:
             raise InvalidRequest(f"ledger entry {index} is already redacted", index=index)
+        if entry.kind == REDACTION_KIND:
+            raise InvalidRequest(
+                f"ledger entry {index} is itself a redaction; redactions stay readable so that "
+                "every redacted entry keeps its logged reason",
+                index=index,
+            )
         for name, value in (("reason", reason), ("actor", actor)):
             if not isinstance(value, str) or not value.strip() or len(value) > 2000:
                 raise InvalidRequest(
@@ -606,7 +431,7 @@ class LedgerStore:
             check_kind(kind)
             if len(_CHECKED_KINDS) < 256:
                 _CHECKED_KINDS.add(kind)
-        text, raw = _canonical(record)
+        text, raw = canonical_record(record)
         return _Pending(kind, text, raw, tuple(rows))
 
     def _submit(self, items: Sequence[_Pending]) -> None:
@@ -690,7 +515,7 @@ class LedgerStore:
     def _write(self, batch: list[_Pending]) -> list[Receipt]:
         created_at = _now()
         conn = self._writer_connection()
-        sql = _HotSQL.for_dialect(conn.dialect.paramstyle)
+        backend = backend_of(conn)
         with conn.begin():
             # The ledger's own statements go straight to the driver cursor of this very
             # transaction; the callers' extra rows go through SQLAlchemy for their types.
@@ -699,16 +524,15 @@ class LedgerStore:
                 sealed = seal_entries(
                     [(p.kind, p.raw) for p in batch], os.urandom(SALT_BYTES * len(batch))
                 )
-                edge = self._edge_for_write(conn, cursor, sql)
+                edge = self._edge_for_write(conn, cursor, backend)
                 first = edge.size
                 nodes = edge.extend_rows([leaf for _, _, leaf in sealed], leaves=False)
-                sql.insert_batch(cursor, first, batch, sealed, created_at, nodes)
+                backend.insert_batch(cursor, first, batch, sealed, created_at, nodes)
                 self._insert_extra_rows(conn, batch, first)
                 self._apply_redactions(conn, batch)
                 root = edge.root()
                 note = self._signer.sign(Checkpoint(self.origin, edge.size, root).body())
-                cursor.execute(sql.insert_checkpoint, (edge.size, root, note, created_at))
-                cursor.execute(sql.update_head, (edge.size,))
+                backend.insert_checkpoint(cursor, edge.size, root, note, created_at, first)
             finally:
                 cursor.close()
         self._edge = edge
@@ -728,11 +552,12 @@ class LedgerStore:
             return StoreError(f"ledger append failed: {_first_line(exc)}")
         return exc
 
-    def _edge_for_write(self, conn: Connection, cursor: Any, sql: _HotSQL) -> CompactRange:
+    def _edge_for_write(
+        self, conn: Connection, cursor: Any, backend: LedgerBackend
+    ) -> CompactRange:
         """Lock the head row and return a private copy of the right edge at the committed size
         (reloaded from the stored nodes when another process appended meanwhile)."""
-        cursor.execute(sql.lock_head)
-        size = int(cursor.fetchone()[0])
+        size = backend.lock_head(cursor)
         edge = self._edge
         if edge is None or edge.size != size:
             return self._load_edge(conn, size)
@@ -769,61 +594,16 @@ class LedgerStore:
     @staticmethod
     def _head_and_note(conn: Connection) -> tuple[int, str | None]:
         """The committed size and its stored checkpoint, in one round trip."""
-        sql = _HotSQL.for_dialect(conn.dialect.paramstyle)
-        row = conn.exec_driver_sql(sql.read_head_note).first()
-        if row is None:
-            raise LedgerCorrupt("the ledger head row is missing", index=0)
-        return int(row[0]), None if row[1] is None else str(row[1])
+        return backend_of(conn).head_and_note(conn)
 
     @staticmethod
     def _head_size(conn: Connection) -> int:
-        sql = _HotSQL.for_dialect(conn.dialect.paramstyle)
-        size = conn.exec_driver_sql(sql.read_head).scalar()
-        if size is None:
-            raise LedgerCorrupt("the ledger head row is missing", index=0)
-        return int(size)
+        return backend_of(conn).head(conn)
 
     @staticmethod
     def _fetch(conn: Connection, ids: Sequence[NodeID]) -> list[bytes]:
-        """The stored hashes of ``ids``, in order; LedgerCorrupt if any is missing.
-
-        A leaf (level 0) is its entry's ``leaf_hash``; every higher complete node is a row of
-        ``ledger_nodes`` (level-0 rows that older versions wrote there are never read). One
-        statement of primary-key probes, as driver SQL: proofs are on the read path of every
-        verifier, and building the statement through the expression layer costs more than the
-        lookups themselves (a row-value IN would make SQLite scan the table)."""
-        if not ids:
-            return []
-        by_level: dict[int, set[int]] = {}
-        for n in ids:
-            by_level.setdefault(n.level, set()).add(n.index)
-        mark = _HotSQL.for_dialect(conn.dialect.paramstyle).mark
-        selects: list[str] = []
-        params: list[int] = []
-        leaves = by_level.pop(0, None)
-        if leaves:
-            selects.append(
-                "SELECT 0 AS level, idx, leaf_hash AS hash FROM ledger_entries "
-                f"WHERE idx IN ({', '.join([mark] * len(leaves))})"
-            )
-            params.extend(sorted(leaves))
-        if by_level:
-            terms: list[str] = []
-            for level, indices in sorted(by_level.items()):
-                terms.append(f"(level = {mark} AND idx IN ({', '.join([mark] * len(indices))}))")
-                params.append(level)
-                params.extend(sorted(indices))
-            selects.append("SELECT level, idx, hash FROM ledger_nodes WHERE " + " OR ".join(terms))
-        rows = conn.exec_driver_sql(" UNION ALL ".join(selects), tuple(params))
-        found = {(level, idx): bytes(digest) for level, idx, digest in rows}
-        for n in ids:
-            if (n.level, n.index) not in found:
-                raise LedgerCorrupt(
-                    f"tree node (level {n.level}, index {n.index}) is missing",
-                    index=n.end - 1,
-                    level=n.level,
-                )
-        return [found[(n.level, n.index)] for n in ids]
+        """The stored hashes of ``ids``, in order; LedgerCorrupt if any is missing."""
+        return backend_of(conn).read_nodes(conn, ids)
 
     def _load_edge(self, conn: Connection, size: int) -> CompactRange:
         return CompactRange.from_nodes(size, self._fetch(conn, CompactRange.node_ids(size)))
@@ -834,10 +614,9 @@ class LedgerStore:
     def _note_at(self, conn: Connection, size: int, root: bytes) -> str:
         """The stored checkpoint for ``size``, or a freshly signed one (not stored) when that
         size fell inside a batch."""
-        sql = _HotSQL.for_dialect(conn.dialect.paramstyle)
-        note = conn.exec_driver_sql(sql.read_note, (size,)).scalar()
+        note = backend_of(conn).note(conn, size)
         if note is not None:
-            return str(note)
+            return note
         return self._signer.sign(Checkpoint(self.origin, size, root).body())
 
     def size(self) -> int:
@@ -950,7 +729,7 @@ class LedgerStore:
             if conn.dialect.name == "postgresql":
                 conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
-                return _Audit(self, conn).run()
+                return Audit(conn, vkey=self.vkey, origin=self.origin).run()
 
 
 def _check_size(size: int, head: int, what: str) -> int:
@@ -979,142 +758,3 @@ def _json_object(text: str, index: int) -> dict[str, Any]:
 def _first_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {lines[0] if lines else ''}"
-
-
-class _Audit:
-    """One pass of :meth:`LedgerStore.verify` inside one read transaction."""
-
-    def __init__(self, store: LedgerStore, conn: Connection) -> None:
-        self.store = store
-        self.conn = conn
-        self.edge = CompactRange()
-        self.previous: tuple[int, bytes] | None = None
-        self.checkpoints = 0
-        self.redacted = 0
-
-    def run(self) -> dict[str, Any]:
-        head = LedgerStore._head_size(self.conn)
-        for begin in range(0, head, VERIFY_CHUNK):
-            self._check_chunk(begin, min(begin + VERIFY_CHUNK, head))
-        beyond = self.conn.execute(
-            select(func.count()).where(ledger_entries.c.idx >= head)
-        ).scalar_one()
-        later = self.conn.execute(
-            select(func.count()).where(ledger_checkpoints.c.size > head)
-        ).scalar_one()
-        if beyond or later:
-            raise LedgerCorrupt(
-                f"rows beyond the committed size {head}: {beyond} entries, {later} checkpoints",
-                index=head,
-            )
-        return {
-            "size": head,
-            "root": self.edge.root().hex(),
-            "checkpoints": self.checkpoints,
-            "redacted": self.redacted,
-        }
-
-    def _check_chunk(self, begin: int, end: int) -> None:
-        rows = self.conn.execute(
-            select(ledger_entries)
-            .where(ledger_entries.c.idx >= begin, ledger_entries.c.idx < end)
-            .order_by(ledger_entries.c.idx)
-        ).all()
-        notes = {
-            int(r.size): r
-            for r in self.conn.execute(
-                select(ledger_checkpoints).where(
-                    ledger_checkpoints.c.size > begin, ledger_checkpoints.c.size <= end
-                )
-            )
-        }
-        created: list[tuple[int, NodeID, bytes]] = []
-        expected = begin
-        for row in rows:
-            if int(row.idx) != expected:
-                raise LedgerCorrupt(f"ledger entry {expected} is missing", index=expected)
-            leaf = self._check_leaf(row)
-            created.extend((expected, n, h) for n, h in self.edge.append(leaf) if n.level)
-            expected += 1
-            if expected in notes:
-                self._check_nodes(created)
-                created = []
-                self._check_checkpoint(expected, notes[expected])
-        if expected != end:
-            raise LedgerCorrupt(f"ledger entry {expected} is missing", index=expected)
-        self._check_nodes(created)
-
-    def _check_leaf(self, row: Any) -> bytes:
-        index = int(row.idx)
-        commit = bytes(row.commitment)
-        if row.redacted:
-            self.redacted += 1
-            if row.record is not None or row.salt is not None:
-                raise LedgerCorrupt(f"ledger entry {index} is redacted but keeps data", index=index)
-        elif row.record is None or row.salt is None:
-            raise LedgerCorrupt(f"ledger entry {index} lost its record or salt", index=index)
-        elif commitment(str(row.record).encode("utf-8"), bytes(row.salt)) != commit:
-            raise LedgerCorrupt(
-                f"ledger entry {index}: record and salt do not match the commitment", index=index
-            )
-        leaf = leaf_hash(leaf_data(str(row.kind), commit))
-        if leaf != bytes(row.leaf_hash):
-            raise LedgerCorrupt(
-                f"ledger entry {index}: stored leaf hash does not match kind and commitment",
-                index=index,
-            )
-        return leaf
-
-    def _check_nodes(self, created: list[tuple[int, NodeID, bytes]]) -> None:
-        stored = dict(zip([n for _, n, _ in created], _fetch_many(self.conn, created), strict=True))
-        for index, node, digest in created:
-            if stored[node] != digest:
-                raise LedgerCorrupt(
-                    f"ledger entry {index}: stored tree node (level {node.level}, index "
-                    f"{node.index}) does not match the leaves",
-                    index=index,
-                    level=node.level,
-                )
-
-    def _check_checkpoint(self, size: int, row: Any) -> None:
-        index = size - 1
-        root = self.edge.root()
-        try:
-            cp = open_checkpoint(str(row.note), self.store.vkey)
-        except VerificationError as exc:
-            raise LedgerCorrupt(
-                f"checkpoint at size {size} (entry {index}): {exc}", index=index
-            ) from exc
-        if cp.origin != self.store.origin or cp.size != size:
-            raise LedgerCorrupt(
-                f"checkpoint at size {size} (entry {index}) names {cp.origin} size {cp.size}",
-                index=index,
-            )
-        if cp.root != root or bytes(row.root) != root:
-            raise LedgerCorrupt(
-                f"checkpoint at size {size} (entry {index}): root does not match the leaves",
-                index=index,
-            )
-        self._check_consistency(size, root)
-        self.checkpoints += 1
-
-    def _check_consistency(self, size: int, root: bytes) -> None:
-        if self.previous is not None:
-            size1, root1 = self.previous
-            plan = consistency_plan(size1, size)
-            proof = plan.assemble(LedgerStore._fetch(self.conn, plan.nodes))
-            try:
-                verify_consistency(size1, size, proof, root1, root)
-            except VerificationError as exc:
-                raise LedgerCorrupt(
-                    f"checkpoint at size {size} is not consistent with size {size1}: {exc}",
-                    index=size - 1,
-                ) from exc
-        self.previous = (size, root)
-
-
-def _fetch_many(conn: Connection, created: list[tuple[int, NodeID, bytes]]) -> Iterator[bytes]:
-    """Stored hashes of the nodes in ``created`` (in order), in slices small enough for any
-    driver's limit on bound parameters."""
-    for at in range(0, len(created), 500):
-        yield from LedgerStore._fetch(conn, [n for _, n, _ in created[at : at + 500]])

@@ -7,7 +7,11 @@
   in :class:`brightline.ledger.merkle.NodeID`; a leaf (level 0) is its entry's ``leaf_hash``
   (level-0 rows written here by earlier versions are never read). Proofs and a restart read a
   handful of these rows and leaf hashes, never the records.
-- ``ledger_checkpoints``: the signed checkpoint of every committed batch, keyed by tree size.
+- ``ledger_checkpoints``: the signed checkpoint of every committed batch, keyed by tree size;
+  ``previous`` is the size of the checkpoint before it (0 for the first; NULL in rows written
+  before the chain existed), so a deleted checkpoint row leaves a broken link.
+- ``ledger_witnessed``: checkpoints cosigned by witnesses (the log's note with the witnesses'
+  cosignature lines added) and which witnesses signed, keyed by tree size.
 - ``ledger_head``: one row (``id = 1``) holding the committed size; writers lock it (PostgreSQL
   ``FOR UPDATE``; SQLite ``BEGIN IMMEDIATE``) so that the log stays one line across processes.
 """
@@ -49,6 +53,16 @@ ledger_checkpoints = Table(
     Column("size", Index64, primary_key=True, autoincrement=False),
     Column("root", LargeBinary(32), nullable=False),
     Column("note", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("previous", BigInteger, nullable=True),
+)
+
+ledger_witnessed = Table(
+    "ledger_witnessed",
+    metadata,
+    Column("size", Index64, primary_key=True, autoincrement=False),
+    Column("note", Text, nullable=False),
+    Column("witnesses", Text, nullable=False),
     Column("created_at", String(32), nullable=False),
 )
 
