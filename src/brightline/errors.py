@@ -19,6 +19,7 @@ layer turns any of them into the one JSON error shape with :func:`error_body`; t
     ├── AuthError               (HTTP 401)
     ├── Forbidden               (HTTP 403)
     ├── TooLarge                (HTTP 413)
+    ├── UnsupportedMediaType    (HTTP 415)
     └── RateLimited             (HTTP 429)
 """
 
@@ -163,6 +164,13 @@ class Forbidden(BrightlineError):
 class TooLarge(BrightlineError):
     code = "too_large"
     http_status = 413
+
+
+class UnsupportedMediaType(BrightlineError):
+    """A request body in a media type the endpoint does not take (the API takes JSON)."""
+
+    code = "unsupported_media_type"
+    http_status = 415
 
 
 class RateLimited(BrightlineError):

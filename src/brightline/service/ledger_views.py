@@ -48,12 +48,18 @@ def inclusion_proof(service: Service, index: Any, size: Any = None) -> dict[str,
 
 
 def consistency_proof(service: Service, size1: Any, size2: Any) -> dict[str, Any]:
+    """The proof between the trees of ``size1`` and ``size2`` entries; errors name them as the
+    API's parameters do (``from`` and ``to``)."""
     current = service.ledger.size()
-    size1 = _index(service, "size1", size1, upper=current + 1)
-    size2 = _index(service, "size2", size2, upper=current + 1)
+    size1 = _index(service, "from", size1, upper=current + 1)
+    size2 = _index(service, "to", size2, upper=current + 1)
     if size1 > size2:
         raise InvalidRequest(
-            f"size1 ({size1}) must not exceed size2 ({size2})", field="size1", maximum=size2
+            f"from ({size1}) must not exceed to ({size2}): a consistency proof goes from an "
+            "older, smaller tree to a newer one",
+            field="from",
+            maximum=size2,
+            got=size1,
         )
     return service.ledger.consistency_proof(size1, size2)
 

@@ -43,7 +43,14 @@ from brightline.roster.records import (
     OfficerRow,
     ParsedFile,
 )
-from brightline.roster.rollcall import WATCHES, appearance_case, failures, parse_roll_call
+from brightline.roster.rollcall import (
+    APPEARANCE_FACTS,
+    MAX_OFFICERS,
+    WATCHES,
+    appearance_case,
+    failures,
+    parse_roll_call,
+)
 from brightline.roster.sources import read_file, roster_files
 from brightline.service.actors import Actor
 from brightline.service.stamps import iso, utc_now
@@ -602,6 +609,12 @@ def unit_officers(service: Service, unit: Any, *, actor: Actor) -> list[dict[str
 # ------------------------------------------------------------------------------------------
 # Roll-call inspections
 # ------------------------------------------------------------------------------------------
+
+
+def roll_call_shape() -> dict[str, Any]:
+    """What a roll call takes: the watches, the appearance facts recorded per officer and the
+    most officers in one roll call (for the API's schema and forms)."""
+    return {"watches": dict(WATCHES), "facts": list(APPEARANCE_FACTS), "max_officers": MAX_OFFICERS}
 
 
 def require_recorder(actor: Actor) -> None:

@@ -21,8 +21,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from brightline import __version__, settings
 from brightline.errors import AuthError, BrightlineError, InvalidRequest
 from brightline.web import api, pages
+from brightline.web.api_models import TAGS, complete_openapi, pack_vocabulary
 from brightline.web.deps import STATIC_DIR, TokenCache, templates
 from brightline.web.fastpath import DecisionFastPath
+from brightline.web.head import HeadAsGet
 from brightline.web.security import (
     BodyLimitMiddleware,
     RateLimiter,
@@ -66,12 +68,13 @@ def create_app(
     app = FastAPI(
         title="brightline",
         version=__version__,
-        description="Decisions under Chicago's Protecting Chicago orders, with reasons, "
-        "citations and a verifiable ledger receipt.",
+        description=API_DESCRIPTION,
         openapi_url="/api/v1/openapi.json",
+        openapi_tags=TAGS,
         docs_url="/api/v1/docs",
         redoc_url=None,
     )
+    _contract_openapi(app)
     app.state.service = service
     app.state.report_limiter = report_limiter or RateLimiter(limit=10, window=60.0)
     app.state.token_cache = TokenCache(ttl=token_ttl) if token_ttl > 0 else None
@@ -87,7 +90,40 @@ def create_app(
     app.add_middleware(DecisionFastPath)  # innermost: inside the session and body limit
     app.add_middleware(SessionMiddleware, codec=codec, secure=secure_cookies)
     app.add_middleware(BodyLimitMiddleware, limit=body_limit or config.body_limit)
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is GET without the body, everywhere
     return app
+
+
+API_DESCRIPTION = """Decisions under Chicago's Protecting Chicago orders, with reasons, citations
+and a verifiable ledger receipt.
+
+**Versioning.** Everything under `/api/v1/` is a stable contract: within v1, fields, operations,
+enum values and error codes are only ever added, never renamed, removed or given another
+meaning. Clients must ignore fields they do not know. A breaking change gets a new prefix
+(`/api/v2/`), announced in the changelog and served beside v1 for at least six months; v1
+operations that will go away are first marked `deprecated` in this document.
+
+**Errors.** Every refusal is one JSON shape, `{"error": {"code", "message", "details"}}`, with
+the statuses each operation lists. **Authentication:** `Authorization: Bearer <token>` (see
+`POST /api/v1/tokens`).
+
+**Vocabulary.** Jurisdictions, kinds, fact names and their allowed values are generated from the
+loaded packs when the service starts (the `Case` schema and its `…Facts` variants).
+"""
+
+
+def _contract_openapi(app: FastAPI) -> None:
+    """The OpenAPI document with the packs' vocabulary filled in, built on first request."""
+    vocabulary = pack_vocabulary()
+    app.state.vocabulary = vocabulary
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            complete_openapi(build(), vocabulary)
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def app_from_env() -> FastAPI:
@@ -170,7 +206,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         error = BrightlineError(detail)
         error.code = _HTTP_CODES.get(exc.status_code, "error")
         error.http_status = exc.status_code
-        return error_response(request, error)
+        response = error_response(request, error)
+        headers = dict(exc.headers or {})
+        allow = headers.get("Allow")
+        if allow and "GET" in allow and "HEAD" not in allow:
+            headers["Allow"] = allow + ", HEAD"  # see HeadAsGet
+        response.headers.update(headers)
+        return response
 
     app.add_exception_handler(BrightlineError, on_brightline)
     app.add_exception_handler(RequestValidationError, on_validation)

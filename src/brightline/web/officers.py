@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import FormData
 
@@ -20,6 +20,9 @@ from brightline.roster.rollcall import WATCHES
 from brightline.service import Actor, Service
 from brightline.service import officers as officers_service
 from brightline.service.officers import COMPLIANCE_COLUMNS, FAILURE_COLUMNS, to_csv
+from brightline.web import api_models as m
+from brightline.web.api import require_json
+from brightline.web.api_models import errors, json_body
 from brightline.web.deps import current_actor, get_service, templates, verify_csrf
 
 log = logging.getLogger("brightline.web.officers")
@@ -62,6 +65,24 @@ CHECK_LABELS = (
     ("enforcement_activity", "going on enforcement duty"),
 )
 CHECKS = tuple(check for check, _ in CHECK_LABELS)
+_EXAMPLE: dict[str, Any] = {
+    "unit": 9,
+    "watch": "2",
+    "inspected_at": "2025-10-04T06:30:00-05:00",
+    "officers": [
+        {
+            "officer_id": 1,
+            "star": None,
+            "assignment": "uniform",
+            "face_covering": "none",
+            "star_visible": True,
+            "name_visible": True,
+            "uniform_worn": True,
+            "enforcement_activity": True,
+            "bwc_recording": True,
+        }
+    ],
+}
 
 
 def _render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
@@ -89,7 +110,15 @@ def _format(value: str | None) -> str:
 # ---- the public lookup ---------------------------------------------------------------------
 
 
-@router.get("/api/v1/officers", tags=["officers"], summary="Is this a CPD officer?")
+@router.get(
+    "/api/v1/officers",
+    operation_id="find_officers",
+    tags=[m.TAG_OFFICERS],
+    summary="Is this a CPD officer?",
+    response_model=m.OfficerSearch,
+    response_model_exclude_unset=True,
+    responses=errors(422),
+)
 def api_officers(
     service: ServiceDep,
     star: Text = None,
@@ -97,7 +126,7 @@ def api_officers(
     unit: Text = None,
     limit: Text = "50",
     offset: Text = "0",
-) -> dict[str, Any]:
+) -> Any:
     """Every officer matching all of ``star``, ``name`` and ``unit`` that are given: name, star
     numbers, rank, unit, active status and appointment year. Never demographics. A star can
     belong to several officers (stars are recycled): all are listed. With no match, ``help``
@@ -107,8 +136,17 @@ def api_officers(
     )
 
 
-@router.get("/api/v1/officers/{officer_id}", tags=["officers"], summary="One officer")
-def api_officer(service: ServiceDep, officer_id: str) -> dict[str, Any]:
+@router.get(
+    "/api/v1/officers/{officer_id}",
+    operation_id="get_officer",
+    tags=[m.TAG_OFFICERS],
+    summary="One officer",
+    response_model=m.Officer,
+    response_model_exclude_unset=True,
+    responses=errors(404, 422),
+)
+def api_officer(service: ServiceDep, officer_id: Annotated[str, Path(max_length=20)]) -> Any:
+    """One officer's public view by id (the ``id`` of a lookup result)."""
     return officers_service.get_officer(service, officer_id)
 
 
@@ -135,7 +173,23 @@ def officers_page(
 # ---- roll-call inspections -----------------------------------------------------------------
 
 
-@router.post("/api/v1/inspections", tags=["officers"], status_code=201)
+@router.post(
+    "/api/v1/inspections",
+    operation_id="record_roll_call",
+    tags=[m.TAG_OFFICERS],
+    summary="Record a roll-call inspection",
+    status_code=201,
+    dependencies=[Depends(require_json)],
+    response_class=JSONResponse,
+    response_model=None,
+    responses={
+        201: {"model": m.RollCallRecorded, "description": "Every officer's outcome and receipt."},
+        **errors(401, 403, json_body=True),
+    },
+    openapi_extra=json_body(
+        "RollCall", [("roll_call", "One officer checked at a second-watch roll call", _EXAMPLE)]
+    ),
+)
 async def api_record_roll_call(
     request: Request, service: ServiceDep, actor: ActorDep
 ) -> JSONResponse:
@@ -150,7 +204,21 @@ async def api_record_roll_call(
     return JSONResponse(done, status_code=201)
 
 
-@router.get("/api/v1/inspections/failures", tags=["officers"], response_model=None)
+CSV = {"text/csv": {"schema": {"type": "string"}}}
+
+
+@router.get(
+    "/api/v1/inspections/failures",
+    operation_id="inspection_failures",
+    tags=[m.TAG_OFFICERS],
+    summary="Failed inspections",
+    response_model=m.InspectionFailures,
+    response_model_exclude_unset=True,
+    responses={
+        200: {"content": CSV, "description": "JSON, or CSV with format=csv"},
+        **errors(401, 403, 422),
+    },
+)
 def api_failures(
     service: ServiceDep,
     actor: ActorDep,
@@ -170,7 +238,18 @@ def api_failures(
     return {"failures": rows}
 
 
-@router.get("/api/v1/inspections/compliance", tags=["officers"], response_model=None)
+@router.get(
+    "/api/v1/inspections/compliance",
+    operation_id="inspection_compliance",
+    tags=[m.TAG_OFFICERS],
+    summary="Compliance by unit and month",
+    response_model=m.ComplianceByUnit,
+    response_model_exclude_unset=True,
+    responses={
+        200: {"content": CSV, "description": "JSON, or CSV with format=csv"},
+        **errors(401, 403, 422),
+    },
+)
 def api_compliance(
     service: ServiceDep,
     actor: ActorDep,
