@@ -3,7 +3,8 @@
 Roles: ``public`` (anonymous: public pages, reports, statistics, the ledger), ``officer`` (screens
 cases and reads their own decisions), ``supervisor`` (screens, reads every decision, resolves the
 review queue), ``auditor`` (reads everything: decisions, the queue, reports with their private
-fields), ``admin`` (manages accounts). Every check in the service goes through :func:`require`:
+fields), ``admin`` (manages accounts). Officers and supervisors keep the custody request log; supervisors
+and auditors produce the oversight reports; auditors resolve residents' reports. Every check in the service goes through :func:`require`:
 an anonymous actor asking for a logged-in right gets ``AuthError`` (401), a logged-in actor
 without the right gets ``Forbidden`` (403).
 """
@@ -27,6 +28,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_reports": frozenset({"auditor"}),
     "redact_reports": frozenset({"auditor"}),
     "manage_accounts": frozenset({"admin"}),
+    # oversight (service/custody.py, service/oversight*.py)
+    "log_custody": frozenset({"officer", "supervisor"}),
+    "read_custody": frozenset({"officer", "supervisor", "auditor"}),
+    "resolve_reports": frozenset({"auditor"}),
+    "produce_oversight_reports": frozenset({"supervisor", "auditor"}),
+    "read_oversight_reports": frozenset({"supervisor", "auditor"}),
 }
 
 

@@ -23,7 +23,17 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Table
 from sqlalchemy.engine import Engine
 
-from brightline.service import accounts, decisions, ledger_views, recovery, reports, reviews, stats
+from brightline.service import (
+    accounts,
+    custody,
+    decisions,
+    ledger_views,
+    oversight_inbox,
+    recovery,
+    reports,
+    reviews,
+    stats,
+)
 from brightline.service.actors import Actor
 
 
@@ -63,6 +73,7 @@ class Service:
         self.engine = engine
         self.ledger = ledger
         self.review_lock = threading.Lock()
+        self.custody_lock = threading.Lock()
         # Public reports accepted per client (hashed id) in a rolling window of seconds.
         self.report_limit: tuple[int, int] = (30, 3600)
 
@@ -158,6 +169,35 @@ class Service:
 
     def report_categories(self) -> list[dict[str, str]]:
         return reports.categories()
+
+    # -- custody request log ---------------------------------------------------------------
+
+    def log_custody_request(self, body: Any, *, actor: Actor) -> dict[str, Any]:
+        return custody.log_request(self, body, actor=actor)
+
+    def log_custody_event(self, request_id: str, body: Any, *, actor: Actor) -> dict[str, Any]:
+        return custody.log_event(self, request_id, body, actor=actor)
+
+    def get_custody_request(self, request_id: str, *, actor: Actor) -> dict[str, Any]:
+        return custody.get_request(self, request_id, actor=actor)
+
+    def list_custody_requests(self, *, actor: Actor, **query: Any) -> dict[str, Any]:
+        return custody.list_requests(self, actor=actor, **query)
+
+    # -- the oversight inbox ----------------------------------------------------------------
+
+    def report_inbox(self, *, actor: Actor, **query: Any) -> dict[str, Any]:
+        return oversight_inbox.inbox(self, actor=actor, **query)
+
+    def resolve_report(
+        self, report_id: str, *, resolution: str, note: str, actor: Actor
+    ) -> dict[str, Any]:
+        return oversight_inbox.resolve_report(
+            self, report_id, resolution=resolution, note=note, actor=actor
+        )
+
+    def report_status(self, report_id: str) -> dict[str, Any]:
+        return oversight_inbox.public_status(self, report_id)
 
     # -- statistics and the public ledger ---------------------------------------------------
 

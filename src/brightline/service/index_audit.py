@@ -78,11 +78,28 @@ def _builtins() -> None:
     from brightline.store.tables_app import reviews as reviews_t
     from brightline.store.tables_roster import roster_inspections
 
+    _oversight_builtins()
+
     for index in (
         IndexTable("decision", decisions_t, decisions.index_row, restorable=True),
         IndexTable("review", reviews_t, reviews.index_row, restorable=True),
         IndexTable("report", reports_t, reports.index_row, ("client_hash",), restorable=True),
         IndexTable("inspection", roster_inspections, inspection_row, ("id",)),
+    ):
+        _REGISTRY.setdefault(index.kind, index)
+
+
+def _oversight_builtins() -> None:
+    """The oversight index tables (custody log, report resolutions, oversight reports)."""
+    from brightline.service import custody, oversight_inbox
+    from brightline.store import tables_oversight as t
+
+    for index in (
+        IndexTable("custody_request", t.custody_requests, custody.request_index_row, restorable=True),
+        IndexTable("custody_event", t.custody_events, custody.event_index_row, restorable=True),
+        IndexTable(
+            "report_resolution", t.report_resolutions, oversight_inbox.index_row, restorable=True
+        ),
     ):
         _REGISTRY.setdefault(index.kind, index)
 

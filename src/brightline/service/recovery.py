@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from brightline.service import entries
 from brightline.service.index_audit import registered
-from brightline.store.tables_app import INDEX_TABLES, app_state
+from brightline.store.tables_app import app_state
 
 if TYPE_CHECKING:
     from brightline.service.core import Service
@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 def _builders() -> dict[str, tuple[Any, Any]]:
     """The restorable index tables of the registry (``service.index_audit``), by entry kind."""
     return {i.kind: (i.table, i.row) for i in registered() if i.restorable}
+
+
+def _index_tables() -> list[Any]:
+    """The tables whose rows recovery counts and restores (the restorable registered ones)."""
+    return [table for table, _ in _builders().values()]
 
 CURSOR = "index_checked_through"
 COUNT = "index_rows_below"
@@ -72,7 +77,7 @@ def _restore(service: Service, index: int) -> str:
 def _indexed_from(service: Service, start: int) -> set[int]:
     present: set[int] = set()
     with service.reading() as conn:
-        for table in INDEX_TABLES:
+        for table in _index_tables():
             present.update(
                 conn.execute(
                     select(table.c.ledger_index).where(table.c.ledger_index >= start)
@@ -90,7 +95,7 @@ def _rows_below(service: Service, bound: int) -> int:
                 ).scalar()
                 or 0
             )
-            for table in INDEX_TABLES
+            for table in _index_tables()
         )
 
 

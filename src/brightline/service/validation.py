@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from brightline.errors import InvalidRequest
@@ -133,3 +133,14 @@ def _shown(value: Any) -> Any:
     if isinstance(value, str):
         return value[:80]
     return type(value).__name__
+
+
+def day(field: str, value: Any) -> str:
+    """A calendar date ``YYYY-MM-DD``."""
+    raw = text(field, value, max_len=10)
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise InvalidRequest(
+            f"{field} must be a date YYYY-MM-DD (got {raw!r})", field=field, got=raw
+        ) from None
