@@ -204,3 +204,22 @@ def test_a_lost_index_row_is_restored_from_the_ledger(sqlite_service: Service) -
     restored = sqlite_service.recover_index()
     assert restored["restored"] == 2
     assert sqlite_service.get_custody_request(made["request_id"], actor=AUDITOR)["status"] == "held"
+
+
+def test_ledger_verify_catches_a_changed_custody_row(sqlite_service: Service) -> None:  # noqa: F811
+    from brightline.errors import LedgerCorrupt
+    from brightline.service.index_audit import check_index_tables
+
+    made = _log(sqlite_service)
+    sqlite_service.log_custody_event(
+        made["request_id"],
+        {"event": "transferred", "at": "2025-10-05T10:00", "to_agency": "ice"},
+        actor=OFFICER,
+    )
+    checked = check_index_tables(sqlite_service.engine)
+    assert checked["tables"]["custody_events"] == 1
+    assert checked["tables"]["custody_requests"] == 1
+    with sqlite_service.writing() as conn:
+        conn.execute(custody_events.update().values(outcome="permitted"))
+    with pytest.raises(LedgerCorrupt, match="custody_events row .* outcome is 'permitted'"):
+        check_index_tables(sqlite_service.engine)

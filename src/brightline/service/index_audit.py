@@ -95,7 +95,9 @@ def _oversight_builtins() -> None:
     from brightline.store import tables_oversight as t
 
     for index in (
-        IndexTable("custody_request", t.custody_requests, custody.request_index_row, restorable=True),
+        IndexTable(
+            "custody_request", t.custody_requests, custody.request_index_row, restorable=True
+        ),
         IndexTable("custody_event", t.custody_events, custody.event_index_row, restorable=True),
         IndexTable(
             "report_resolution", t.report_resolutions, oversight_inbox.index_row, restorable=True

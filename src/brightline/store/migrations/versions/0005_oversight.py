@@ -1,7 +1,7 @@
 """custody request log, report resolutions, oversight reports
 
-Revision ID: 0004_oversight
-Revises: '0003_roster'
+Revision ID: 0005_oversight
+Revises: '0004_ledger_witnessing'
 
 Mirrors ``brightline.store.tables_oversight``.
 """
@@ -9,8 +9,8 @@ Mirrors ``brightline.store.tables_oversight``.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_oversight"
-down_revision = "0003_roster"
+revision = "0005_oversight"
+down_revision = "0004_ledger_witnessing"
 branch_labels = None
 depends_on = None
 
