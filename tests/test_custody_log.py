@@ -221,5 +221,5 @@ def test_ledger_verify_catches_a_changed_custody_row(sqlite_service: Service) ->
     assert checked["tables"]["custody_requests"] == 1
     with sqlite_service.writing() as conn:
         conn.execute(custody_events.update().values(outcome="permitted"))
-    with pytest.raises(LedgerCorrupt, match="custody_events row .* outcome is 'permitted'"):
+    with pytest.raises(LedgerCorrupt, match=r"custody_events row .* outcome is 'permitted'"):
         check_index_tables(sqlite_service.engine)

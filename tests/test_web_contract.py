@@ -111,6 +111,28 @@ def _prepare(web: Web, path: str, example: Any) -> tuple[str, dict[str, str]]:
         return path, {}
     if path == "/api/v1/inspections":
         return path, web.auth("supervisor")
+    return _prepare_oversight(web, path)
+
+
+def _prepare_oversight(web: Web, path: str) -> tuple[str, dict[str, str]]:
+    """The custody log and the inbox: a fresh request, or a fresh report, to act on."""
+    if path == "/api/v1/custody":
+        return path, web.auth("officer")
+    if path == "/api/v1/custody/{request_id}/events":
+        made = web.client.post(
+            "/api/v1/custody",
+            json={
+                "received_at": "2026-01-05T08:00",
+                "agency": "usms",
+                "document_type": "judicial_warrant",
+                "case_ref": "CB-20261234",
+            },
+            headers=web.auth("officer"),
+        )
+        return f"/api/v1/custody/{made.json()['request_id']}/events", web.auth("officer")
+    if path == "/api/v1/reports/{report_id}/resolution":
+        filed = web.client.post("/api/v1/reports", json=REPORT)
+        return f"/api/v1/reports/{filed.json()['id']}/resolution", web.auth("auditor")
     return path, {}
 
 

@@ -47,6 +47,8 @@ TAG_PACKS = "packs"
 TAG_OFFICERS = "officers"
 TAG_STATISTICS = "statistics"
 TAG_ACCOUNTS = "accounts"
+TAG_CUSTODY = "custody"
+TAG_OVERSIGHT = "oversight"
 
 TAGS: list[dict[str, str]] = [
     {
@@ -79,6 +81,16 @@ TAGS: list[dict[str, str]] = [
     },
     {"name": TAG_STATISTICS, "description": "Aggregated public data (no personal data)."},
     {"name": TAG_ACCOUNTS, "description": "API tokens and who the caller is."},
+    {
+        "name": TAG_CUSTODY,
+        "description": "The custody request log (CPD-31.110): detainers and warrants received, "
+        "bail, holds, releases and transfers, each disposition decided by the pack.",
+    },
+    {
+        "name": TAG_OVERSIGHT,
+        "description": "Oversight: the inbox of residents' reports and their resolution, and the "
+        "reports the law requires (WCO, TRUST Act, EO 2026-01), each checkable against the ledger.",
+    },
 ]
 
 # ---- the one error shape -------------------------------------------------------------------

@@ -7,11 +7,11 @@ filtered list with ``format=csv`` or ``format=json`` (the page itself shows a hu
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from brightline.errors import InvalidInput, NotFound
@@ -20,7 +20,9 @@ from brightline.service import custody as custody_rules
 from brightline.service import oversight_inbox as inbox_rules
 from brightline.service.exports import FORMATS, to_csv
 from brightline.service.validation import choice
-from brightline.web.api import ErrorBody, JsonBody
+from brightline.web import api_models as m
+from brightline.web.api import JsonBody
+from brightline.web.api_models import errors
 from brightline.web.deps import actor_dep, get_session, service_dep, templates, verify_csrf
 
 ServiceDep = Annotated[Service, Depends(service_dep)]
@@ -28,13 +30,7 @@ ActorDep = Annotated[Actor, Depends(actor_dep)]
 Csrf = Depends(verify_csrf)
 
 
-def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {status: {"model": ErrorBody} for status in statuses}
-
-
-api = APIRouter(
-    prefix="/api/v1", tags=["oversight"], responses=_errors(401, 403, 404, 413, 422, 429)
-)
+api = APIRouter(prefix="/api/v1")
 pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
@@ -69,7 +65,7 @@ def _format(value: str | None) -> str:
 # ---- API models ---------------------------------------------------------------------------------
 
 
-class Receipt(BaseModel):
+class Receipt(m.Open):
     index: int = Field(description="the entry's ledger index")
     leaf_hash: str
     tree_size: int
@@ -78,32 +74,65 @@ class Receipt(BaseModel):
 
 
 class CustodyRequestIn(BaseModel):
-    received_at: str = Field(max_length=40, examples=["2026-01-05T14:30"])
-    agency: str = Field(max_length=40, examples=["ice"])
-    document_type: str = Field(
-        max_length=40,
-        description="immigration_detainer, administrative_warrant or judicial_warrant",
+    """A document received for a person in City custody (or a correction of one)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "received_at": "2026-01-05T14:30",
+                    "agency": "ice",
+                    "document_type": "immigration_detainer",
+                    "case_ref": "RD-JH123456",
+                }
+            ]
+        },
     )
-    case_ref: str = Field(max_length=40, description="internal case reference, never a name")
+
+    received_at: str = Field(
+        max_length=40, description="date and time received (local time unless an offset is given)"
+    )
+    agency: str = Field(max_length=40, description="the sending agency (the packs' agencies)")
+    document_type: Literal["immigration_detainer", "administrative_warrant", "judicial_warrant"]
+    case_ref: str = Field(
+        max_length=40, description="internal case reference (at least four digits), never a name"
+    )
     jurisdiction: str | None = Field(default=None, max_length=40)
-    corrects: str | None = Field(default=None, max_length=40, description="entry id it corrects")
+    corrects: str | None = Field(
+        default=None, max_length=40, description="the id of the entry this one corrects"
+    )
 
 
 class CustodyEventIn(BaseModel):
-    event: str = Field(max_length=20, description="bail_posted, held, released, transferred; void")
-    at: str | None = Field(default=None, max_length=40, examples=["2026-01-06T09:10"])
-    to_agency: str | None = Field(default=None, max_length=40)
+    """What happened to the person (or a correction of an earlier event)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"event": "released", "at": "2026-01-06T09:10"},
+                {"event": "transferred", "at": "2026-01-06T09:10", "to_agency": "usms"},
+            ]
+        },
+    )
+
+    event: Literal["bail_posted", "held", "released", "transferred", "void"] = Field(
+        description="void withdraws the event named by corrects"
+    )
+    at: str | None = Field(default=None, max_length=40, description="date and time")
+    to_agency: str | None = Field(default=None, max_length=40, description="transfers only")
     corrects: str | None = Field(default=None, max_length=40)
 
 
-class CustodyLogged(BaseModel):
+class CustodyLogged(m.Open):
     id: str = Field(description="the new entry's id")
     request_id: str
     receipt: Receipt
     entry: dict[str, Any] = Field(description="the ledger record as logged")
 
 
-class CustodyEventView(BaseModel):
+class CustodyEventView(m.Open):
     id: str
     request_id: str
     ledger_index: int
@@ -112,13 +141,11 @@ class CustodyEventView(BaseModel):
     on_date: str
     to_agency: str | None
     outcome: str | None
-    logged_by: str | None
-    created_at: str
     at: str | None = None
     decision: dict[str, Any] | None = None
 
 
-class CustodyRequestView(BaseModel):
+class CustodyRequestView(m.Open):
     id: str
     request_id: str
     ledger_index: int
@@ -128,23 +155,15 @@ class CustodyRequestView(BaseModel):
     agency: str
     document_type: str
     case_ref: str
-    logged_by: str | None
-    created_at: str
-    status: str
-    received_at: str | None = None
-    events: list[CustodyEventView] = []
-    history: list[dict[str, Any]] = []
-    disposition_on: str | None = None
-    to_agency: str | None = None
+    status: Literal["open", "held", "released", "transferred"]
+    events: list[CustodyEventView]
 
 
-class CustodyList(BaseModel):
+class CustodyList(m.Open):
     items: list[CustodyRequestView]
     total: int
     limit: int
     offset: int
-    sort: str
-    order: str
 
 
 CUSTODY_COLUMNS = (
@@ -182,14 +201,26 @@ def _custody_query(
 
 
 Q = Annotated[str | None, Query(max_length=40)]
+Sort = Annotated[str, Query(max_length=20, description="the column to sort by")]
+Order = Annotated[Literal["asc", "desc"], Query()]
 
 
-@api.post("/custody", status_code=201, dependencies=[JsonBody], response_model=CustodyLogged)
+@api.post(
+    "/custody",
+    status_code=201,
+    operation_id="log_custody_request",
+    summary="Log a detainer or warrant received",
+    tags=[m.TAG_CUSTODY],
+    dependencies=[JsonBody],
+    response_model=CustodyLogged,
+    responses=errors(401, 403, 404, json_body=True),
+)
 def post_custody_request(
     service: ServiceDep, actor: ActorDep, body: Annotated[CustodyRequestIn, Body()]
 ) -> dict[str, Any]:
-    """Log an immigration detainer or warrant received (officers, supervisors); a correction
-    names the entry it corrects."""
+    """Log an immigration detainer, administrative warrant or judicial warrant received for a
+    person in City custody (officers, supervisors). A correction names the entry it corrects;
+    nothing is ever edited. The answer carries the ledger receipt."""
     out = service.log_custody_request(body.model_dump(exclude_none=True), actor=actor)
     return {**out, "entry": out["request"]}
 
@@ -197,19 +228,32 @@ def post_custody_request(
 @api.post(
     "/custody/{request_id}/events",
     status_code=201,
+    operation_id="log_custody_event",
+    summary="Log bail, a hold, a release or a transfer",
+    tags=[m.TAG_CUSTODY],
     dependencies=[JsonBody],
     response_model=CustodyLogged,
+    responses=errors(401, 403, 404, json_body=True),
 )
 def post_custody_event(
     service: ServiceDep, actor: ActorDep, request_id: str, body: Annotated[CustodyEventIn, Body()]
 ) -> dict[str, Any]:
-    """Log bail, a hold, a release or a transfer (held and transferred are decided by the
-    pack); or correct or void an event."""
+    """Log what became of the person. A hold and a transfer are decided by the pack as requests
+    for assistance (a transfer on a detainer alone is prohibited) and the decision is logged
+    with the event; a correction names the event it replaces (void withdraws it)."""
     out = service.log_custody_event(request_id, body.model_dump(exclude_none=True), actor=actor)
     return {**out, "entry": out["event"]}
 
 
-@api.get("/custody", response_model=CustodyList)
+@api.get(
+    "/custody",
+    operation_id="list_custody_requests",
+    summary="List custody requests",
+    tags=[m.TAG_CUSTODY],
+    response_model=CustodyList,
+    response_model_exclude_unset=True,
+    responses=errors(401, 403, 422),
+)
 def list_custody(
     service: ServiceDep,
     actor: ActorDep,
@@ -219,21 +263,31 @@ def list_custody(
     received_from: Q = None,
     received_to: Q = None,
     case_ref: Q = None,
-    sort: Annotated[str, Query(max_length=20)] = "received_on",
-    order: Annotated[str, Query(max_length=4)] = "desc",
+    sort: Sort = "received_on",
+    order: Order = "desc",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> dict[str, Any]:
-    """Custody requests in force with their status (filter, sort, page)."""
+    """Custody requests in force with their status; filter, sort (received_on, ledger_index,
+    agency, document_type, status) and page. The pages export the same list as CSV or JSON."""
     filters = _custody_query(document_type, agency, status, received_from, received_to, case_ref)
     return service.list_custody_requests(
         actor=actor, filters=filters, sort=sort, order=order, limit=limit, offset=offset
     )
 
 
-@api.get("/custody/{request_id}", response_model=CustodyRequestView)
+@api.get(
+    "/custody/{request_id}",
+    operation_id="get_custody_request",
+    summary="One custody request",
+    tags=[m.TAG_CUSTODY],
+    response_model=CustodyRequestView,
+    response_model_exclude_unset=True,
+    responses=errors(401, 403, 404, 422),
+)
 def get_custody(service: ServiceDep, actor: ActorDep, request_id: str) -> dict[str, Any]:
-    """One custody request: the entry in force, its events with decisions, and its history."""
+    """The entry in force, its events in force with their decisions, and the whole history of
+    entries (corrections included)."""
     return service.get_custody_request(request_id, actor=actor)
 
 
@@ -379,58 +433,55 @@ async def custody_event(
 # ---- the oversight inbox ------------------------------------------------------------------------
 
 
-class Resolution(BaseModel):
-    resolution: str = Field(max_length=32, description=", ".join(inbox_rules.RESOLUTIONS))
-    note: str = Field(max_length=4000)
+class ReportResolution(BaseModel):
+    """How an auditor resolves a resident's report."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"resolution": "referred", "note": "Sent to COPA with the footage."}]
+        },
+    )
+
+    resolution: Literal["substantiated", "not_substantiated", "referred", "no_action"]
+    note: str = Field(min_length=1, max_length=4000, pattern=r"\S", description="why")
 
 
-class ReportStatus(BaseModel):
+class ReportStatus(m.Open):
     id: str
     ledger_index: int
     category: str
-    category_label: str
     month: str
     outcome: str
-    status: str = Field(description="open or resolved")
+    status: Literal["open", "resolved"]
     resolution: str | None
-    resolution_label: str | None
     resolved_on: str | None
-    resolution_index: int | None = None
 
 
-class InboxItem(BaseModel):
+class InboxItem(m.Open):
     id: str
     ledger_index: int
     category: str
     kind: str
     outcome: str
     month: str
-    created_on: str
-    status: str
+    status: Literal["open", "resolved"]
     resolution: str | None
-    resolution_label: str | None
-    resolved_on: str | None
-    resolution_index: int | None = None
     decision: dict[str, Any] | None = None
 
 
-class InboxList(BaseModel):
+class InboxList(m.Open):
     items: list[InboxItem]
     total: int
     limit: int
     offset: int
-    sort: str
-    order: str
 
 
-class ResolutionLogged(BaseModel):
+class ResolutionLogged(m.Open):
     id: str
     report_id: str
     report_index: int
     resolution: str
-    note: str
-    actor: dict[str, Any]
-    created_at: str
     receipt: Receipt
 
 
@@ -451,7 +502,15 @@ def _inbox_query(
     return {k: v for k, v in raw.items() if v}
 
 
-@api.get("/oversight/inbox", response_model=InboxList)
+@api.get(
+    "/oversight/inbox",
+    operation_id="report_inbox",
+    summary="The oversight inbox of residents' reports",
+    tags=[m.TAG_OVERSIGHT],
+    response_model=InboxList,
+    response_model_exclude_unset=True,
+    responses=errors(401, 403, 422),
+)
 def api_inbox(
     service: ServiceDep,
     actor: ActorDep,
@@ -460,12 +519,13 @@ def api_inbox(
     status: Q = None,
     month_from: Q = None,
     month_to: Q = None,
-    sort: Annotated[str, Query(max_length=20)] = "ledger_index",
-    order: Annotated[str, Query(max_length=4)] = "desc",
+    sort: Sort = "ledger_index",
+    order: Order = "desc",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> dict[str, Any]:
-    """Residents' reports with the pack's decision and their status (auditors)."""
+    """Residents' reports with the pack's decision and their status (auditors): filter by
+    category, outcome, status and month, sort, page."""
     filters = _inbox_query(category, outcome, status, month_from, month_to)
     return service.report_inbox(
         actor=actor, filters=filters, sort=sort, order=order, limit=limit, offset=offset
@@ -475,21 +535,35 @@ def api_inbox(
 @api.post(
     "/reports/{report_id}/resolution",
     status_code=201,
+    operation_id="resolve_report",
+    summary="Resolve a resident's report",
+    tags=[m.TAG_OVERSIGHT],
     dependencies=[JsonBody],
     response_model=ResolutionLogged,
+    responses=errors(401, 403, 404, json_body=True),
 )
 def api_resolve(
-    service: ServiceDep, actor: ActorDep, report_id: str, body: Resolution
+    service: ServiceDep, actor: ActorDep, report_id: str, body: ReportResolution
 ) -> dict[str, Any]:
-    """Resolve a resident's report (auditors); logged to the ledger."""
+    """Resolve a resident's report (auditors): a resolution and a note, logged to the ledger
+    like a review. A report is resolved once."""
     return service.resolve_report(
         report_id, resolution=body.resolution, note=body.note, actor=actor
     )
 
 
-@api.get("/reports/{report_id}/status", response_model=ReportStatus)
+@api.get(
+    "/reports/{report_id}/status",
+    operation_id="report_status",
+    summary="The status of a report by its receipt number",
+    tags=[m.TAG_REPORTS],
+    response_model=ReportStatus,
+    response_model_exclude_unset=True,
+    responses=errors(404, 422),
+)
 def api_report_status(service: ServiceDep, report_id: str) -> dict[str, Any]:
-    """The status of a report, by the number on its receipt (public; nothing private)."""
+    """Public: the category, month and pack outcome of a report and whether (how, on which
+    day) it was resolved. Nothing the reporter wrote, no note."""
     return service.report_status(report_id)
 
 
