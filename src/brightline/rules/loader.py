@@ -289,6 +289,9 @@ class _Header:
                     )
                 seen[rule.local_id] = f"{source.file}:{source.line(path)}"
                 rules.append(rule)
+        # urgent duties (summon EMS, render aid) come first among obligations: rule order is
+        # output order, so a pack's urgent rules are listed before its others (stable otherwise)
+        rules.sort(key=lambda r: not r.urgent)
         ids = {r.id: r for r in rules}
         for source, prefix, nodes in sources:
             for i, node in enumerate(nodes):
@@ -325,6 +328,11 @@ class _Header:
                 f"fallback is for {' and '.join(FALLBACK_EFFECTS)} rules, not {node['effect']}",
                 (*path, "fallback"),
             )
+        urgent = bool(node.get("urgent", False))
+        if urgent and node["effect"] != "oblige":
+            raise source.error(
+                f"urgent is for oblige rules (duties), not {node['effect']}", (*path, "urgent")
+            )
         return Rule(
             id=f"{self.name}/{node['id']}",
             local_id=str(node["id"]),
@@ -339,7 +347,8 @@ class _Header:
             overrides=tuple(f"{self.name}/{o}" for o in node.get("overrides", [])),
             fallback=fallback,
             note=str(node.get("note", "")).strip(),
-            guard=self.guard(kind),
+            guard=self.guard(kind) if node.get("guarded", True) else None,
+            urgent=urgent,
             file=source.file,
             line=source.line(path) or 0,
         )

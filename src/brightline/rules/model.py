@@ -23,8 +23,10 @@ Shape (stable; other modules build on it):
   (one of :data:`EFFECTS`), ``when`` (the condition as written), ``guard`` (the pack's
   ``applies_when`` or ``None``), ``valid_from`` (first local day in force), ``valid_until`` (first
   local day no longer in force, or ``None``), ``cites``, ``text``, ``overrides`` (qualified ids of
-  rules of the same pack and kind), ``fallback``, ``note``, ``file``, ``line``. Its
-  :attr:`Rule.condition` is ``guard AND when``: what the engine evaluates.
+  rules of the same pack and kind), ``fallback``, ``note``, ``urgent`` (an oblige rule whose duty
+  comes first: the loader lists a pack's urgent rules before its others), ``file``, ``line``. Its
+  :attr:`Rule.condition` is ``guard AND when``: what the engine evaluates (a rule written with
+  ``guarded: false`` has no guard: it binds wherever the pack's ``applies_when`` does not hold).
 - :class:`Pack` one pack as written (its own kinds, sets and rules only), with ``digest``: the
   SHA-256 of its source files, its ``law.yaml`` and its layers' digests.
 - :class:`LayeredPack` a pack with every pack below it: ``name``, ``top`` (the :class:`Pack`),
@@ -171,6 +173,7 @@ class Rule:
     fallback: bool = False
     note: str = ""
     guard: Condition | None = None
+    urgent: bool = False
     file: str = ""
     line: int = 0
 
@@ -196,6 +199,7 @@ class Rule:
             "pack": self.pack,
             "overrides": list(self.overrides),
             "fallback": self.fallback,
+            "urgent": self.urgent,
             "note": self.note,
         }
 
