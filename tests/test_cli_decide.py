@@ -67,9 +67,9 @@ def test_decide_text_format(capsys: pytest.CaptureFixture[str],
     assert "Duties:" in lines and "Questions:" in lines
     assert any(line.startswith("  - Is there an immediate threat") and "true, false" in line
                for line in lines)
-    assert "  - imminent_threat = true: permitted" in lines
-    assert out.index("Reasons:") < out.index("Duties:") < out.index("Questions:") < out.index(
-        "Would change if:")
+    assert "  - This would be permitted if imminent threat were yes." in lines
+    assert out.index("Why:") < out.index("Duties:") < out.index("Questions:") < out.index(
+        "What would change the answer:")
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ def test_decision_page_shows_outcome_reasons_clauses_and_receipt(sqlite_web: Web
     trust = law_keys()["TRUST.15(g)"]["text"]
     assert "TRUST.15(g)" in page and trust[:40].replace("'", "&#39;") in page
     assert "Verify this receipt in the ledger" in page
-    assert "would be" in page  # flips, phrased
+    assert "This would no longer be prohibited if" in page  # flips, phrased from the outcome
 
 
 def test_follow_up_form_re_decides_and_links(sqlite_web: Web) -> None:

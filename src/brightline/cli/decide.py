@@ -59,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(decision, indent=2, ensure_ascii=False))
     else:
-        print(render_text(decision, _clauses(args.packs)))
+        from brightline.service.presentation import render_text
+
+        print(render_text(decision, _clauses(args.packs), _facts(decision, args.packs)))
     return 0
 
 
@@ -69,36 +71,10 @@ def _clauses(packs: str | None) -> dict[str, str]:
     return {key: str(info["text"]) for key, info in law_keys(packs).items()}
 
 
-def _value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def _facts(decision: dict[str, Any], packs: str | None) -> dict[str, dict[str, Any]]:
+    """The decided kind's declared facts, in order (for the order of flips)."""
+    from brightline.rules import pack_catalog
 
-
-def render_text(decision: dict[str, Any], clauses: dict[str, str]) -> str:
-    """The decision for people: outcome first, then why, duties, findings, questions, flips."""
-    head = decision["outcome"].upper().replace("_", " ")
-    lines = [
-        f"{head}",
-        f"  {decision['jurisdiction']} {decision['kind']} at {decision['at']} "
-        f"(pack {decision['pack_version']})",
-    ]
-    sections = (("Reasons", "reasons"), ("Duties", "obligations"), ("Findings", "findings"))
-    for title, key in sections:
-        if decision[key]:
-            lines += ["", f"{title}:"]
-            for item in decision[key]:
-                lines.append(f"  - {item['text']}  [{item['rule']}]")
-                for cite in item["cites"]:
-                    lines.append(f"      {cite}: {clauses.get(cite, '(no clause text)')}")
-    if decision["questions"]:
-        lines += ["", "Questions:"]
-        for q in decision["questions"]:
-            options = ", ".join(_value(v) for v in q["options"])
-            lines.append(f"  - {q['text'] or q['fact']} ({q['fact']}: {options})")
-    if decision["flips"]:
-        lines += ["", "Would change if:"]
-        for flip in decision["flips"]:
-            outcome = flip["outcome"].replace("_", " ")
-            lines.append(f"  - {flip['fact']} = {_value(flip['value'])}: {outcome}")
-    return "\n".join(lines)
+    catalog = pack_catalog(str(decision["jurisdiction"]), packs)
+    facts = catalog["kinds"].get(decision["kind"], {}).get("facts", [])
+    return {str(f["name"]): dict(f) for f in facts}

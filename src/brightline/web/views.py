@@ -8,33 +8,19 @@ from typing import Any
 
 from markupsafe import Markup
 
+from brightline.service.presentation import outcome_label, present, value_text
 from brightline.web import law
 
 SCREEN_ROLES = ("officer", "supervisor")
 REVIEW_ROLES = ("supervisor", "auditor")
 
 OUTCOMES: dict[str, dict[str, str]] = {
-    "prohibited": {
-        "word": "Prohibited",
-        "sub": "Do not do this. A rule in force forbids it.",
-    },
-    "permitted": {
-        "word": "Permitted",
-        "sub": "No rule in force forbids this. Check the duties below.",
-    },
-    "needs_review": {
-        "word": "Needs review",
-        "sub": "It turns on facts that are not known yet or on a point the law leaves open. "
-        "Answer the questions below or ask a supervisor.",
-    },
-    "not_applicable": {
-        "word": "Not governed by these rules",
-        "sub": "The pack does not govern this case.",
-    },
-    "redacted": {
-        "word": "Redacted",
-        "sub": "This record was removed from the ledger; its entry and proofs remain.",
-    },
+    outcome: {"word": outcome_label(outcome)[0], "sub": outcome_label(outcome)[1]}
+    for outcome in ("prohibited", "permitted", "needs_review", "not_applicable")
+}
+OUTCOMES["redacted"] = {
+    "word": "Redacted",
+    "sub": "This record was removed from the ledger; its entry and proofs remain.",
 }
 
 
@@ -47,11 +33,7 @@ def humanize(name: str) -> str:
 
 
 def value_label(value: Any) -> str:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    return humanize(str(value))
+    return value_text(value)
 
 
 def _with_clauses(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -64,19 +46,6 @@ def _declared_facts(decision: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return law.kind_facts(law.catalog(str(decision["jurisdiction"])), str(decision["kind"]))
 
 
-def flip_sentences(decision: dict[str, Any]) -> list[dict[str, str]]:
-    """Each flip phrased "this would be <outcome> if <fact> were <value>"."""
-    return [
-        {
-            "outcome": str(flip.get("outcome", "")),
-            "word": outcome_word(str(flip.get("outcome", ""))).lower(),
-            "fact": humanize(str(flip.get("fact", ""))),
-            "value": value_label(flip.get("value")),
-        }
-        for flip in decision.get("flips") or []
-    ]
-
-
 def decision_view(record: dict[str, Any], actor_role: str) -> dict[str, Any]:
     decision: dict[str, Any] = record.get("decision") or {}
     outcome = str(decision.get("outcome", "redacted"))
@@ -86,6 +55,20 @@ def decision_view(record: dict[str, Any], actor_role: str) -> dict[str, Any]:
         {**q, "spec": declared.get(str(q.get("fact")), {}), "label": humanize(str(q.get("fact")))}
         for q in decision.get("questions") or []
     ]
+    shown = present(decision, declared) if decision else None
+    sections = {s["key"]: s for s in shown["sections"]} if shown else {}
+
+    def certain(key: str) -> list[dict[str, Any]]:
+        return _with_clauses(sections[key]["certain"]) if key in sections else []
+
+    def conditional(key: str) -> list[dict[str, Any]]:
+        return _with_clauses(sections[key]["conditional"]) if key in sections else []
+
+    banner = (
+        {"word": shown["label"], "sub": shown["sub"]}
+        if shown and outcome in OUTCOMES and outcome != "redacted"
+        else OUTCOMES.get(outcome, {"word": outcome, "sub": ""})
+    )
     return {
         "record": record,
         "decision": decision,
@@ -95,12 +78,17 @@ def decision_view(record: dict[str, Any], actor_role: str) -> dict[str, Any]:
             for k, v in (case.get("facts") or {}).items()
         ],
         "outcome": outcome,
-        "banner": OUTCOMES.get(outcome, {"word": outcome, "sub": ""}),
-        "reasons": _with_clauses(decision.get("reasons") or []),
-        "obligations": _with_clauses(decision.get("obligations") or []),
-        "findings": _with_clauses(decision.get("findings") or []),
+        "banner": banner,
+        "reasons": certain("reasons"),
+        "reasons_if": conditional("reasons"),
+        "obligations": certain("obligations"),
+        "obligations_if": conditional("obligations"),
+        "findings": certain("findings"),
+        "findings_if": conditional("findings"),
+        "law_changes": shown["law_changes"] if shown else [],
         "questions": questions,
-        "flips": flip_sentences(decision),
+        "flips": shown["flips"] if shown else [],
+        "flips_more": shown["flips_more"] if shown else 0,
         "receipt": record.get("receipt") or {},
         "can_decide": actor_role in SCREEN_ROLES,
     }
