@@ -50,6 +50,9 @@ class Settings:
     data_dir: Path = Path("var")
     signing_key: str | None = None
     log_origin: str = "brightline.chicago/ledger"
+    # witnesses of the ledger (c2sp.org/tlog-policy file) and how often to ask them
+    witness_policy: Path | None = None
+    witness_interval: int = 5
     # the law and the roster
     packs_dir: Path | None = None
     roster_dir: Path | None = None
@@ -172,6 +175,10 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         data_dir=_path(env, "DATA_DIR") or defaults.data_dir,
         signing_key=_text(env, "SIGNING_KEY"),
         log_origin=_origin(env, "LOG_ORIGIN", defaults.log_origin),
+        witness_policy=_path(env, "WITNESS_POLICY"),
+        witness_interval=_seconds(
+            env, "WITNESS_INTERVAL", defaults.witness_interval, low=1, high=86400
+        ),
         packs_dir=_path(env, "PACKS_DIR"),
         roster_dir=_path(env, "ROSTER_DIR"),
         native=_flag(env, "NATIVE", True),

@@ -19,7 +19,7 @@ from brightline import settings
 from brightline.errors import BrightlineError, InvalidInput
 
 # Command modules, in the order their commands appear in --help.
-_MODULES = ("decide", "pack", "ledger", "serve", "user", "roster", "report")
+_MODULES = ("decide", "pack", "ledger", "serve", "user", "roster", "report", "witness")
 
 
 def build_parser() -> argparse.ArgumentParser:

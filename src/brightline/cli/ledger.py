@@ -4,6 +4,9 @@
 - ``prove INDEX``       prints the inclusion proof of an entry as JSON, with what an outside
                         verifier needs: leaf data, leaf hash, the signed checkpoint and the vkey
 - ``verify-proof FILE`` checks such a file with no database: signature, then inclusion
+- ``export-tiles DIR``  writes the log as static c2sp.org/tlog-tiles files for any web server
+- ``follow URL``        mirrors a log over tlog-tiles; exits 1 on truncation, fork or bad tile
+- ``witness``           submits the newest checkpoint to the witnesses of the policy file now
 - ``verify``            re-derives the whole log from its rows and checks every stored node and
                         checkpoint (and their chain), every redaction against its logged
                         redaction entry, and every index row (decisions, reports, reviews,
@@ -64,6 +67,36 @@ def register(subparsers: Any) -> None:
         "verify", parents=[database], help="re-derive the log and check every stored row"
     )
     verify.set_defaults(func=_verify)
+
+    export = actions.add_parser(
+        "export-tiles",
+        parents=[database],
+        help="write the log as static tlog-tiles files (checkpoint, tiles, entry bundles)",
+    )
+    export.add_argument("dir", type=Path, help="target folder (full tiles already there are kept)")
+    export.set_defaults(func=_export_tiles)
+
+    follow = actions.add_parser(
+        "follow",
+        help="mirror a log over tlog-tiles, checking every checkpoint, tile and bundle",
+    )
+    follow.add_argument("url", help="the log's tlog-tiles prefix, e.g. https://host/ledger")
+    follow.add_argument("--vkey", required=True, help="the log's checkpoint verifier key")
+    follow.add_argument(
+        "--mirror", required=True, type=Path, help="the mirror folder (also the held state)"
+    )
+    follow.add_argument("--once", action="store_true", help="one round, then exit")
+    follow.add_argument(
+        "--interval", type=float, default=30.0, help="seconds between rounds (default 30)"
+    )
+    follow.set_defaults(func=_follow)
+
+    witness = actions.add_parser(
+        "witness",
+        parents=[database],
+        help="submit the newest checkpoint to the policy's witnesses now (see `witness serve`)",
+    )
+    witness.set_defaults(func=_witness)
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -218,3 +251,62 @@ def _verify(args: argparse.Namespace) -> int:
         f"their records: {tables} ({index['redacted']} of redacted entries not comparable)"
     )
     return 0
+
+
+def _export_tiles(args: argparse.Namespace) -> int:
+    from brightline.service.mirror import export_tiles
+
+    store = _open(args)
+    try:
+        note = store.latest_checkpoint()["note"]
+        done = export_tiles(store, args.dir, note)
+    finally:
+        store.close()
+    print(
+        f"exported {done['size']} entries to {args.dir}: {done['written']} tiles and bundles "
+        f"written, {done['kept']} full ones already there"
+    )
+    return 0
+
+
+def _follow(args: argparse.Namespace) -> int:
+    import time
+
+    from brightline.errors import InvalidRequest, VerificationError
+    from brightline.service.mirror import follow_once
+
+    if args.interval <= 0:
+        raise InvalidRequest(f"--interval must be above 0, got {args.interval}", field="interval")
+    while True:
+        try:
+            got = follow_once(args.url, args.vkey, args.mirror)
+        except VerificationError as exc:
+            print(f"log NOT followed: {exc}")
+            return 1
+        grown = got["size"] - got["held"]
+        print(
+            f"followed {args.url}: {got['size']} entries (+{grown}), root {got['root']}, "
+            f"{got['tiles']} tiles and bundles mirrored into {args.mirror}",
+            flush=True,
+        )
+        if args.once:
+            return 0
+        time.sleep(args.interval)
+
+
+def _witness(args: argparse.Namespace) -> int:
+    from brightline.service import Service
+
+    service = Service.open(args.database)
+    try:
+        result = service.witness_now()
+    finally:
+        service.close()
+    names = ", ".join(result["cosigned_by"]) or "none"
+    print(
+        f"size {result['size']}: cosigned by {names}; quorum "
+        f"{'met' if result['quorum'] else 'NOT met'}"
+    )
+    for name, why in result["refused"].items():
+        print(f"  {name}: {why}")
+    return 0 if result["quorum"] else 1

@@ -63,6 +63,8 @@ class LedgerLike(Protocol):
 
     def consistency_proof(self, size1: int, size2: int) -> dict[str, Any]: ...
 
+    def tile(self, tile: Any) -> bytes: ...
+
     def close(self) -> None: ...
 
 
@@ -76,6 +78,7 @@ class Service:
         self.custody_lock = threading.Lock()
         # Public reports accepted per client (hashed id) in a rolling window of seconds.
         self.report_limit: tuple[int, int] = (30, 3600)
+        self.witnessing: Any = None  # the witness submitter, when a policy is set
 
     @classmethod
     def open(cls, url: str | None = None) -> Service:
@@ -89,9 +92,15 @@ class Service:
         engine = getattr(ledger, "engine", None) or make_engine(url)
         service = cls(engine, ledger)
         service.recover_index()
+        from brightline.service import witnessing
+
+        service.witnessing = witnessing.start(service)
         return service
 
     def close(self) -> None:
+        if self.witnessing is not None:
+            self.witnessing.stop()
+            self.witnessing = None
         self.ledger.close()
         self.engine.dispose()
 
@@ -215,6 +224,20 @@ class Service:
 
     def ledger_entry(self, index: int) -> dict[str, Any]:
         return ledger_views.public_entry(self, index)
+
+    def ledger_tile(self, path: str) -> tuple[Any, bytes]:
+        """A tlog-tiles tile or entry bundle by its path (``tile/...``): ``(Tile, bytes)``."""
+        return ledger_views.tile(self, path)
+
+    def witness_now(self) -> dict[str, Any]:
+        """Submit the newest checkpoint to the policy's witnesses now (see ``witnessing``)."""
+        from brightline.service import witnessing
+
+        return witnessing.witness_now(self)
+
+    def published_checkpoint(self) -> str:
+        """The checkpoint served at ``<prefix>/checkpoint`` (cosigned when witnesses are set)."""
+        return ledger_views.published_checkpoint(self)
 
     # -- accounts ---------------------------------------------------------------------------
 

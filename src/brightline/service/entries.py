@@ -64,7 +64,11 @@ def load_record(service: Service, index: int, kind: str) -> dict[str, Any] | Non
 
 
 def receipt_now(service: Service, index: int) -> dict[str, Any]:
-    """A receipt for entry ``index`` against the latest checkpoint, with its inclusion proof."""
+    """A receipt for entry ``index`` against the latest checkpoint, with its inclusion proof;
+    ``witnessed``: the newest checkpoint cosigned by a quorum of witnesses that holds the entry,
+    which witnesses cosigned it, and the proof at its size (None until one exists)."""
+    from brightline.service import witnessing
+
     proof = service.ledger.inclusion_proof(index)
     return {
         "index": proof["index"],
@@ -73,4 +77,5 @@ def receipt_now(service: Service, index: int) -> dict[str, Any]:
         "root": proof["root"],
         "checkpoint": proof["checkpoint"],
         "proof": proof["proof"],
+        "witnessed": witnessing.receipt_part(service, index),
     }

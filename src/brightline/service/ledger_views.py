@@ -17,6 +17,7 @@ from brightline.service import entries
 from brightline.service.validation import integer
 
 if TYPE_CHECKING:
+    from brightline.ledger.tiles import Tile
     from brightline.service.core import Service
 
 
@@ -62,6 +63,35 @@ def consistency_proof(service: Service, size1: Any, size2: Any) -> dict[str, Any
             got=size1,
         )
     return service.ledger.consistency_proof(size1, size2)
+
+
+def tile(service: Service, path: str) -> tuple[Tile, bytes]:
+    """The tile (or entry bundle) at ``path`` (``tile/...`` below the log's prefix) and its
+    bytes; InvalidRequest for a path the spec does not allow, NotFound beyond the log."""
+    from brightline.ledger.tiles import parse_tile_path
+
+    try:
+        address = parse_tile_path(path)
+    except InvalidRequest as exc:  # a static tile server has no such file either
+        raise NotFound(str(exc), path=path) from exc
+    return address, service.ledger.tile(address)
+
+
+def published_checkpoint(service: Service) -> str:
+    """The checkpoint the log publishes at ``<prefix>/checkpoint``: with a witness policy, the
+    newest checkpoint whose cosignatures meet its quorum (the log's note with the witnesses'
+    lines); without one, the newest signed by the log."""
+    from brightline.service import witnessing
+
+    cosigned = witnessing.latest_witnessed(service)
+    if cosigned is not None:
+        return str(cosigned["note"])
+    if witnessing.policy_in_force() is not None:
+        raise NotFound(
+            "no checkpoint has been cosigned by a quorum of witnesses yet",
+            quorum=str(witnessing.policy_in_force()),
+        )
+    return str(service.ledger.latest_checkpoint()["note"])
 
 
 def public_entry(service: Service, index: Any) -> dict[str, Any]:

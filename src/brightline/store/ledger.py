@@ -53,7 +53,8 @@ from brightline.ledger.merkle import (
     consistency_plan,
     inclusion_plan,
 )
-from brightline.ledger.records import check_kind, seal_entries
+from brightline.ledger.records import check_kind, leaf_data, seal_entries
+from brightline.ledger.tiles import Tile, encode_bundle
 from brightline.store.db import database_url, is_sqlite, make_engine, migrate
 from brightline.store.ledger_audit import REDACTION_KIND, Audit
 from brightline.store.ledger_backend import LedgerBackend, backend_of
@@ -76,6 +77,7 @@ DEFAULT_ORIGIN = "brightline.chicago/ledger"
 SIGNING_KEY_FILE = "ledger-signing.key"
 MAX_BATCH = 4096
 LINGER = 0.002
+TILE_CACHE = 512  # full tiles kept in memory (8 KiB each, entry bundles about 20 KiB)
 
 
 class _LedgerIndex:
@@ -305,6 +307,8 @@ class LedgerStore:
         with engine.connect() as conn:
             size = self._head_size(conn)
             self._edge: CompactRange | None = self._load_edge(conn, size)
+        self._seen = size  # the largest committed size seen (tiles inside it are settled)
+        self._tiles: dict[Tile, bytes] = {}  # full tiles, oldest first
 
     @classmethod
     def open(cls, url: str | None = None) -> LedgerStore:
@@ -638,6 +642,41 @@ class LedgerStore:
             note = self._signer.sign(Checkpoint(self.origin, 0, EMPTY_ROOT).body())
             return {"size": 0, "root": EMPTY_ROOT.hex(), "note": note}
         return {"size": int(row.size), "root": bytes(row.root).hex(), "note": str(row.note)}
+
+    # --- tiles (c2sp.org/tlog-tiles) ---------------------------------------------------------------
+
+    def tile(self, tile: Tile) -> bytes:
+        """The bytes of a tile or entry bundle; NotFound unless the committed tree holds all of
+        it. Full tiles never change, so they are kept in a small in-memory cache; a tile inside
+        a size already seen needs no read of the head (a log only grows)."""
+        if tile.full:
+            cached = self._tiles.get(tile)
+            if cached is not None:
+                return cached
+        level, begin, end = tile.node_range()
+        with self._engine.connect() as conn:
+            backend = backend_of(conn)
+            if not tile.fits(self._seen):
+                self._seen = max(self._seen, backend.head(conn))
+                if not tile.fits(self._seen):
+                    raise NotFound(
+                        f"{tile.path()} is beyond the log: it covers entries up to "
+                        f"{tile.leaves()[1] - 1}, the log has {self._seen}",
+                        path=tile.path(),
+                        size=self._seen,
+                    )
+            if tile.entries:
+                inputs = backend.read_leaf_inputs(conn, begin, end)
+                data = encode_bundle([leaf_data(kind, commit) for kind, commit in inputs])
+            else:
+                data = b"".join(backend.read_node_range(conn, level, begin, end))
+        if tile.full:
+            if len(self._tiles) >= TILE_CACHE:
+                # another thread may evict at the same moment: either eviction will do
+                with contextlib.suppress(StopIteration, KeyError, RuntimeError):
+                    self._tiles.pop(next(iter(self._tiles)))
+            self._tiles[tile] = data
+        return data
 
     def entry(self, index: int) -> Entry:
         """The stored entry ``index``; NotFound when the log has no such entry."""

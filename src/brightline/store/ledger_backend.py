@@ -70,6 +70,7 @@ class LedgerBackend:
     update_head_sql: str
     read_leaves_sql: str
     read_leaf_data_sql: str
+    read_node_range_sql: str
 
     # --- writing --------------------------------------------------------------------------------
 
@@ -162,6 +163,22 @@ class LedgerBackend:
             have = {int(r[0]) for r in rows}
             gone = next(i for i in range(begin, end) if i not in have)
             raise LedgerCorrupt(f"ledger entry {gone} is missing", index=gone)
+        return [bytes(r[1]) for r in rows]
+
+    def read_node_range(self, conn: Connection, level: int, begin: int, end: int) -> list[bytes]:
+        """The hashes of the complete subtrees ``(level, begin)`` .. ``(level, end - 1)``, in
+        order, by one range scan (a tile); LedgerCorrupt when one is missing."""
+        if level == 0:
+            return self.read_leaves(conn, begin, end)
+        rows = conn.exec_driver_sql(self.read_node_range_sql, (level, begin, end)).all()
+        if len(rows) != end - begin:
+            have = {int(r[0]) for r in rows}
+            gone = next(i for i in range(begin, end) if i not in have)
+            raise LedgerCorrupt(
+                f"tree node (level {level}, index {gone}) is missing",
+                index=((gone + 1) << level) - 1,
+                level=level,
+            )
         return [bytes(r[1]) for r in rows]
 
     def read_leaf_inputs(self, conn: Connection, begin: int, end: int) -> list[tuple[str, bytes]]:
@@ -268,6 +285,8 @@ def backend_for(paramstyle: str) -> LedgerBackend:
         f"WHERE idx >= {mark} AND idx < {mark} ORDER BY idx",
         read_leaf_data_sql="SELECT idx, kind, commitment FROM ledger_entries "
         f"WHERE idx >= {mark} AND idx < {mark} ORDER BY idx",
+        read_node_range_sql=f"SELECT idx, hash FROM ledger_nodes WHERE level = {mark} "
+        f"AND idx >= {mark} AND idx < {mark} ORDER BY idx",
     )
 
 

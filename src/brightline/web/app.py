@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from brightline import __version__, settings
 from brightline.errors import AuthError, BrightlineError, InvalidRequest
-from brightline.web import api, oversight, pages
+from brightline.web import api, oversight, pages, tlog
 from brightline.web.api_models import TAGS, complete_openapi, pack_vocabulary
 from brightline.web.deps import STATIC_DIR, TokenCache, templates
 from brightline.web.fastpath import DecisionFastPath
@@ -82,6 +82,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(oversight.api)
     app.include_router(oversight.pages)  # before pages: /reports/status is not a report id
+    app.include_router(tlog.router)  # before the pages: /ledger/checkpoint, /ledger/tile/...
     app.include_router(pages.router)
     _include_officers(app)
     _install_error_handlers(app)
