@@ -31,7 +31,9 @@ def fill(service: Service, n: int) -> None:
         service.ledger.append("note", {"n": i})
 
 
-def follow(url: str, vkey: str, mirror: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+def follow(
+    url: str, vkey: str, mirror: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
     code = main(["ledger", "follow", url, "--vkey", vkey, "--mirror", str(mirror), "--once"])
     return code, capsys.readouterr().out
 
@@ -134,7 +136,9 @@ def test_follow_catches_a_bad_tile(
     """A static mirror (export-tiles) with one byte changed in one tile or bundle."""
     fill(service, 300)
     exported = tmp_path / "export"
-    assert main(["ledger", "export-tiles", str(exported), "--database", str(service.engine.url)]) == 0
+    assert (
+        main(["ledger", "export-tiles", str(exported), "--database", str(service.engine.url)]) == 0
+    )
     data = bytearray((exported / where).read_bytes())
     data[-1] ^= 1
     (exported / where).write_bytes(bytes(data))
@@ -150,7 +154,9 @@ def test_follow_a_static_export_then_refuse_another_key(
 ) -> None:
     fill(service, 40)
     exported = tmp_path / "export"
-    assert main(["ledger", "export-tiles", str(exported), "--database", str(service.engine.url)]) == 0
+    assert (
+        main(["ledger", "export-tiles", str(exported), "--database", str(service.engine.url)]) == 0
+    )
     capsys.readouterr()
     with serve_files(exported) as url:
         code, out = follow(url, service.ledger.vkey, tmp_path / "mirror", capsys)

@@ -84,7 +84,10 @@ def test_tiles_of_70000_entries_are_the_specs_example() -> None:
         "tile/1/001.p/17",
         "tile/2/000.p/1",
     ]
-    assert [t.path() for t in tiles_for_size(256, entries=False)] == ["tile/0/000", "tile/1/000.p/1"]
+    assert [t.path() for t in tiles_for_size(256, entries=False)] == [
+        "tile/0/000",
+        "tile/1/000.p/1",
+    ]
     assert list(tiles_for_size(0)) == []
 
 
@@ -158,7 +161,12 @@ def test_tile_endpoints_types_caching_and_errors(web: Web) -> None:
     plain = web.client.get("/ledger/tile/entries/000", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers
     assert gzip.compress(plain.content) and plain.content == bundle.content
-    for path in ("/ledger/tile/0/001", "/ledger/tile/2/000.p/1", "/ledger/tile/0/01", "/ledger/tile/x"):
+    for path in (
+        "/ledger/tile/0/001",
+        "/ledger/tile/2/000.p/1",
+        "/ledger/tile/0/01",
+        "/ledger/tile/x",
+    ):
         bad = web.client.get(path)
         assert bad.status_code == 404, path
         assert bad.json()["error"]["code"] == "not_found"
@@ -166,14 +174,21 @@ def test_tile_endpoints_types_caching_and_errors(web: Web) -> None:
 
 
 def test_export_tiles_writes_the_same_tree(
-    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     service = open_service(sqlite_url, tmp_path / "var", monkeypatch)
     try:
         fill(service, 520)
         service.decide(
-            {"jurisdiction": "chicago", "at": "2025-10-04T10:30:00-05:00", "kind": "assistance",
-             "facts": {"agency": "ice", "activity": "patrol"}},
+            {
+                "jurisdiction": "chicago",
+                "at": "2025-10-04T10:30:00-05:00",
+                "kind": "assistance",
+                "facts": {"agency": "ice", "activity": "patrol"},
+            },
             actor=OFFICER,
         )
         out = tmp_path / "tiles"
