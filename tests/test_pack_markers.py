@@ -101,3 +101,18 @@ def test_no_rule_text_states_a_request_as_civil_immigration(chicago: Decider) ->
     assert "This request serves" not in texts
     assert "was presented" not in texts
     assert not texts.startswith("No.")
+
+
+# Phrases that state a fact of the case as true. A rule's text is shown after "If …" when the rule
+# only may apply, so it says what the law requires, never what happened.
+FACT_CLAIMS = ("This request serves", "was presented", "The agents hid", "The agents showed",
+               "The agents used", "The agents did not", "lacks the required", "The owner opted",
+               "hold a judge's warrant", "is alleged:", "Federal agents disrupted")
+
+
+@pytest.mark.parametrize("name", ["chicago", "cook_county", "illinois"])
+def test_rule_texts_state_no_fact_of_the_case(name: str) -> None:
+    for rule in load_pack(name, PACKS).rules:
+        assert not rule.text.startswith("No. "), rule.id
+        for phrase in FACT_CLAIMS:
+            assert phrase not in rule.text, (rule.id, phrase)
