@@ -150,3 +150,16 @@ def test_page_and_text_share_the_same_words(chicago: Decider) -> None:
     duties = present(d)["sections"][1]["certain"]
     assert duties[0]["cites"] == ["EO2026-1.C5"]
     assert "None" not in text
+
+
+def test_most_values_of_a_fact_read_as_any_other_than(chicago: Decider) -> None:
+    """The issue's National Guard patrol: 29 single flips, mostly other agencies."""
+    from brightline.rules import pack_catalog
+
+    d = decide(chicago, "assistance", "2025-10-04", agency="national_guard", activity="patrol")
+    facts = {f["name"]: f for f in pack_catalog("chicago", PACKS)["kinds"]["assistance"]["facts"]}
+    groups, more = flip_groups(d, facts)
+    assert len(d["flips"]) >= 20 and len(groups) <= 5 and more == 0
+    agency = [g for g in groups if g["fact"] == "agency"]
+    assert agency[0]["value_words"] == "any other than military or national guard"
+    assert groups[-1]["fact"] in ("agency", "activity", "within_jurisdiction")

@@ -232,13 +232,17 @@ def _fact_rank(fact: str, declared: Sequence[str]) -> tuple[int, int]:
 
 def flip_groups(
     decision: Mapping[str, Any],
-    declared: Sequence[str] = (),
+    facts: Mapping[str, Mapping[str, Any]] | None = None,
     *,
     limit: int = FLIP_LIMIT,
 ) -> tuple[list[dict[str, Any]], int]:
     """The decision's flips grouped by (fact, outcome), answerable facts first, at most ``limit``
     groups; returns (groups, how many groups were left out). Each group has ``fact``, ``label``,
-    ``outcome``, ``values`` (as given), ``value_words`` and ``sentence``."""
+    ``outcome``, ``values`` (as given), ``value_words`` and ``sentence``. With the kind's declared
+    ``facts`` (name to spec with ``values``), a group holding most values of a fact reads "any
+    other than military or national guard" instead of listing them all."""
+    facts = facts or {}
+    declared = list(facts)
     current = str(decision.get("outcome", ""))
     kind = str(decision.get("kind") or "") or None
     grouped: dict[tuple[str, str], list[object]] = {}
@@ -251,22 +255,33 @@ def flip_groups(
     groups = []
     for fact, outcome in order:
         values = grouped[fact, outcome]
+        words = _value_words(values, facts.get(fact, {}), fact)
         groups.append({
             "fact": fact,
             "label": humanize(fact),
             "outcome": outcome,
             "values": values,
-            "value_words": _either(values),
+            "value_words": words,
             "would": _would(outcome, kind),
-            "sentence": _flip_sentence(current, outcome, kind, fact, values),
+            "sentence": _flip_sentence(current, outcome, kind, fact, words),
         })
     return groups[:limit], max(0, len(groups) - limit)
 
 
-def _flip_sentence(
-    current: str, outcome: str, kind: str | None, fact: str, values: Sequence[object]
-) -> str:
-    condition = f"if {humanize(fact)} were {_either(values)}"
+def _value_words(values: Sequence[object], spec: Mapping[str, Any], fact: str) -> str:
+    domain = list(spec.get("values") or [])
+    if spec.get("type") == "bool" or len(domain) < 4 or len(values) < 4:
+        return _either(values)
+    rest = [v for v in domain if v not in values]
+    if not rest:
+        return "any value"
+    if len(rest) < len(values):
+        return f"any other than {_either(rest)}"
+    return _either(values)
+
+
+def _flip_sentence(current: str, outcome: str, kind: str | None, fact: str, words: str) -> str:
+    condition = f"if {humanize(fact)} were {words}"
     if current == "prohibited" and outcome != "prohibited":
         lifted = {"federal_conduct": "no longer be unlawful"}.get(kind or "", "no longer be prohibited")
         if outcome == "needs_review":
@@ -288,7 +303,6 @@ def present(
     outcome = str(decision.get("outcome", ""))
     kind = str(decision.get("kind") or "") or None
     label, sub = outcome_label(outcome, kind)
-    declared = list(facts or {})
     sections = []
     for key, title in _SECTIONS:
         certain, conditional = _split(decision.get(key) or [])
@@ -298,7 +312,7 @@ def present(
         for c in decision.get("law_changes") or []
         if isinstance(c, Mapping)
     ]
-    groups, more = flip_groups(decision, declared, limit=flip_limit)
+    groups, more = flip_groups(decision, facts, limit=flip_limit)
     questions = [
         {
             "fact": str(q.get("fact", "")),
