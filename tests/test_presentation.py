@@ -163,3 +163,12 @@ def test_most_values_of_a_fact_read_as_any_other_than(chicago: Decider) -> None:
     agency = [g for g in groups if g["fact"] == "agency"]
     assert agency[0]["value_words"] == "any other than military or national guard"
     assert groups[-1]["fact"] in ("agency", "activity", "within_jurisdiction")
+
+
+def test_item_line_reads_if_for_what_may_apply() -> None:
+    from brightline.service.presentation import item_line
+
+    assert item_line({"text": "Log it.", "status": "applies"}) == "Log it."
+    assert item_line({"text": "Log it.", "status": "may_apply",
+                      "if": [{"fact": "agency", "values": ["ice", "cbp"]}]}) == (
+        "If agency is ice or cbp: Log it.")

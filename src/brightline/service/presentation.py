@@ -29,6 +29,7 @@ __all__ = [
     "FLIP_LIMIT",
     "flip_groups",
     "if_text",
+    "item_line",
     "law_change_sentence",
     "outcome_label",
     "present",
@@ -189,6 +190,12 @@ def _item(raw: Mapping[str, Any]) -> dict[str, Any]:
     }
     item["if_text"] = if_text(item["if"]) if status == "may_apply" else ""
     return item
+
+
+def item_line(raw: Mapping[str, Any]) -> str:
+    """One reason, duty or finding as a line: its text, after "If …:" when it only may apply."""
+    item = _item(raw)
+    return f"{item['if_text']}: {item['text']}" if item["if_text"] else item["text"]
 
 
 def _split(items: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from brightline.errors import AuthError, Forbidden
 from brightline.service import Actor, Service
+from brightline.service.presentation import item_line
 from brightline.web.security import Session, tokens_equal
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -218,6 +219,7 @@ def _make_templates() -> Jinja2Templates:
     t.env.globals["current_actor"] = _actor_global
     t.env.globals["pop_flash"] = _flash_global
     t.env.globals["role_labels"] = ROLE_LABELS
+    t.env.globals["item_line"] = item_line  # a reason/duty/finding, "If …:" when it may apply
     return t
 
 
