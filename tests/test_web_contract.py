@@ -130,6 +130,8 @@ def _prepare_oversight(web: Web, path: str) -> tuple[str, dict[str, str]]:
             headers=web.auth("officer"),
         )
         return f"/api/v1/custody/{made.json()['request_id']}/events", web.auth("officer")
+    if path == "/api/v1/oversight/reports":
+        return path, web.auth("auditor")
     if path == "/api/v1/reports/{report_id}/resolution":
         filed = web.client.post("/api/v1/reports", json=REPORT)
         return f"/api/v1/reports/{filed.json()['id']}/resolution", web.auth("auditor")

@@ -70,6 +70,8 @@ class Settings:
     login_client_rate: Rate = field(default_factory=lambda: Rate(20, 900))
     # reporters' contact details, encrypted at rest
     contact_key: str | None = None
+    # oversight: counts of 1 to N-1 in public oversight data are shown as "fewer than N"
+    suppress_below: int = 5
     # diagnostics
     debug: bool = False
 
@@ -197,6 +199,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         login_account_rate=_rate(env, "LOGIN_ACCOUNT_RATE", defaults.login_account_rate),
         login_client_rate=_rate(env, "LOGIN_CLIENT_RATE", defaults.login_client_rate),
         contact_key=_text(env, "CONTACT_KEY"),
+        suppress_below=_seconds(env, "SUPPRESS_BELOW", defaults.suppress_below, low=1, high=1000),
         debug=_flag(env, "DEBUG", False),
     )
 

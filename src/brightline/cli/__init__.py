@@ -19,7 +19,17 @@ from brightline import settings
 from brightline.errors import BrightlineError, InvalidInput
 
 # Command modules, in the order their commands appear in --help.
-_MODULES = ("decide", "pack", "ledger", "serve", "user", "roster", "report", "witness")
+_MODULES = (
+    "decide",
+    "pack",
+    "ledger",
+    "serve",
+    "user",
+    "roster",
+    "report",
+    "witness",
+    "oversight",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -208,6 +208,46 @@ class Service:
     def report_status(self, report_id: str) -> dict[str, Any]:
         return oversight_inbox.public_status(self, report_id)
 
+    # -- oversight reports ------------------------------------------------------------------
+
+    def oversight_report(
+        self,
+        report: str,
+        period: dict[str, str],
+        *,
+        actor: Actor,
+        log: bool = True,
+        suppress_below: int | None = None,
+    ) -> dict[str, Any]:
+        """Produce (and by default log) an oversight report; see ``service.oversight``."""
+        from brightline.service import oversight
+
+        if log:
+            return oversight.produce(
+                self, report, period, actor=actor, suppress_below=suppress_below
+            )
+        if report not in oversight.PUBLIC_REPORTS:
+            from brightline.service.actors import require
+
+            require(actor, "read_oversight_reports")
+        params = oversight.parameters_for(report, suppress_below)
+        return oversight.compute(self, report, period, parameters=params)
+
+    def produced_reports(self, *, actor: Actor) -> list[dict[str, Any]]:
+        from brightline.service import oversight
+
+        return oversight.list_produced(self, actor=actor)
+
+    def get_oversight_report(self, report_id: str, *, actor: Actor) -> dict[str, Any]:
+        from brightline.service import oversight
+
+        return oversight.reproduce(self, report_id, actor=actor)
+
+    def verify_oversight_report(self, document: Any, *, actor: Actor) -> dict[str, Any]:
+        from brightline.service import oversight_verify
+
+        return oversight_verify.verify(self, document, actor=actor)
+
     # -- statistics and the public ledger ---------------------------------------------------
 
     def public_stats(self) -> dict[str, Any]:

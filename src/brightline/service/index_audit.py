@@ -91,7 +91,7 @@ def _builtins() -> None:
 
 def _oversight_builtins() -> None:
     """The oversight index tables (custody log, report resolutions, oversight reports)."""
-    from brightline.service import custody, oversight_inbox
+    from brightline.service import custody, oversight, oversight_inbox
     from brightline.store import tables_oversight as t
 
     for index in (
@@ -102,6 +102,7 @@ def _oversight_builtins() -> None:
         IndexTable(
             "report_resolution", t.report_resolutions, oversight_inbox.index_row, restorable=True
         ),
+        IndexTable("oversight_report", t.oversight_reports, oversight.index_row, restorable=True),
     ):
         _REGISTRY.setdefault(index.kind, index)
 

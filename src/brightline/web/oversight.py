@@ -19,12 +19,14 @@ from brightline.service import Actor, Service
 from brightline.service import custody as custody_rules
 from brightline.service import oversight_inbox as inbox_rules
 from brightline.service.exports import FORMATS, to_csv
+from brightline.service.oversight_formats import cell_text
 from brightline.service.validation import choice
 from brightline.web import api_models as m
 from brightline.web.api import JsonBody
 from brightline.web.api_models import errors
 from brightline.web.deps import actor_dep, get_session, service_dep, templates, verify_csrf
 
+templates.env.filters.setdefault("cell", cell_text)  # the report templates' cell format
 ServiceDep = Annotated[Service, Depends(service_dep)]
 ActorDep = Annotated[Actor, Depends(actor_dep)]
 Csrf = Depends(verify_csrf)
@@ -638,3 +640,294 @@ def report_status_page(
     return render(
         request, "oversight/report_status.html", number=number or "", found=found, problem=problem
     )
+
+
+# ---- oversight reports --------------------------------------------------------------------------
+
+
+class ReportOrder(BaseModel):
+    """Which report, for which period (one of quarter, year, or from and to)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"report": "trust", "year": 2025},
+                {"report": "wco", "quarter": "2026Q1"},
+                {"report": "federal-conduct", "from": "2026-01-31", "to": "2026-03-31"},
+            ]
+        },
+        populate_by_name=True,
+    )
+
+    report: Literal["wco", "trust", "federal-conduct", "decisions"]
+    quarter: str | None = Field(default=None, max_length=10, description="e.g. 2026Q1")
+    year: int | None = Field(default=None, ge=2000, le=2999)
+    start: str | None = Field(default=None, alias="from", max_length=10)
+    end: str | None = Field(default=None, alias="to", max_length=10)
+    suppress_below: int | None = Field(default=None, ge=1, le=1000)
+
+
+class ReportDocument(m.Open):
+    format: str
+    report: str
+    title: str
+    period: dict[str, str]
+    parameters: dict[str, Any]
+    basis: dict[str, Any] = Field(
+        description="ledger_size, root, checkpoint (signed note), pack {name, version, digest}"
+    )
+    figures: dict[str, Any]
+    tables: list[dict[str, Any]] = Field(
+        description="each {name, title, cites, columns [{name, type, description}], rows}"
+    )
+    entries: dict[str, Any] = Field(description="count and sha256 of the entries counted")
+    content_hash: str
+
+
+class ProducedReport(m.Open):
+    id: str
+    ledger_index: int
+    report: str
+    period_from: str
+    period_to: str
+    ledger_size: int
+    content_hash: str
+    created_at: str
+
+
+class ProducedList(m.Open):
+    items: list[ProducedReport]
+
+
+class VerifyResult(m.Open):
+    ok: bool
+    problems: list[str] = Field(description="each changed figure, dropped or extra row, named")
+    report: str
+    period: dict[str, str]
+    ledger_size: int
+
+
+@api.post(
+    "/oversight/reports",
+    status_code=201,
+    operation_id="produce_oversight_report",
+    summary="Produce an oversight report",
+    tags=[m.TAG_OVERSIGHT],
+    dependencies=[JsonBody],
+    response_model=ReportDocument,
+    responses=errors(401, 403, json_body=True),
+)
+def api_produce(service: ServiceDep, actor: ActorDep, body: ReportOrder) -> dict[str, Any]:
+    """Compute a report from the ledger (supervisors, auditors) and log it as a ledger entry;
+    the document's ``logged`` says where. Every row carries the ledger index of its source."""
+    from brightline.service.oversight import period
+
+    when = period(quarter=body.quarter, year=body.year, start=body.start, end=body.end)
+    return service.oversight_report(
+        body.report, when, actor=actor, suppress_below=body.suppress_below
+    )
+
+
+@api.get(
+    "/oversight/reports",
+    operation_id="list_oversight_reports",
+    summary="Oversight reports produced",
+    tags=[m.TAG_OVERSIGHT],
+    response_model=ProducedList,
+    responses=errors(401, 403),
+)
+def api_produced(service: ServiceDep, actor: ActorDep) -> dict[str, Any]:
+    """The reports produced so far, newest first (supervisors, auditors)."""
+    return {"items": service.produced_reports(actor=actor)}
+
+
+@api.get(
+    "/oversight/reports/{report_id}",
+    operation_id="get_oversight_report",
+    summary="One oversight report, recomputed",
+    tags=[m.TAG_OVERSIGHT],
+    response_model=ReportDocument,
+    responses=errors(401, 403, 404, 422),
+)
+def api_report(service: ServiceDep, actor: ActorDep, report_id: str) -> dict[str, Any]:
+    """A produced report, recomputed from the ledger at the size it was produced at (its
+    content hash must still equal the logged one). EO 2026-01 reports are public."""
+    return service.get_oversight_report(report_id, actor=actor)
+
+
+@api.post(
+    "/oversight/verify",
+    operation_id="verify_oversight_report",
+    summary="Check a report document against the ledger",
+    tags=[m.TAG_OVERSIGHT],
+    dependencies=[JsonBody],
+    response_model=VerifyResult,
+    responses=errors(401, 403, json_body=True),
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "description": "a report document"},
+                    "examples": {
+                        "forged": {
+                            "summary": "a forged EO 2026-01 report: answered ok false, with why",
+                            "value": {
+                                "format": "brightline-oversight-report/1",
+                                "report": "federal-conduct",
+                                "period": {"from": "2026-01-01", "to": "2026-03-31"},
+                                "parameters": {"suppress_below": 5},
+                                "basis": {"ledger_size": 1, "checkpoint": "", "root": ""},
+                                "figures": {"violations": {"count": 40}},
+                                "tables": [],
+                                "entries": {"count": 0, "sha256": ""},
+                                "content_hash": "",
+                            },
+                        }
+                    },
+                }
+            },
+            "required": True,
+        }
+    },
+)
+async def api_verify(request: Request, service: ServiceDep, actor: ActorDep) -> dict[str, Any]:
+    """Recompute the report from the ledger at its size and name every difference (public for
+    EO 2026-01 reports; supervisors and auditors for the others)."""
+    document = await request.json()
+    return await run_in_threadpool(service.verify_oversight_report, document, actor=actor)
+
+
+REPORT_LABELS = {
+    "wco": "Welcoming City Ordinance — quarterly (WCO.RPT)",
+    "trust": "TRUST Act — annual (TRUST.25(a), (b))",
+    "federal-conduct": "EO 2026-01 — public data on federal officers (EO2026-1.C7)",
+    "decisions": "Decisions audit trail",
+}
+
+
+@pages.get("/oversight")
+def oversight_home(request: Request, service: ServiceDep, actor: ActorDep) -> Response:
+    from brightline.service.actors import require
+
+    require(actor, "read_oversight_reports")
+    return render(
+        request,
+        "oversight/index.html",
+        labels=REPORT_LABELS,
+        produced=service.produced_reports(actor=actor),
+        can_produce=actor.can("produce_oversight_reports"),
+        error=None,
+        values={},
+    )
+
+
+@pages.post("/oversight/reports", dependencies=[Csrf])
+async def oversight_produce(request: Request, service: ServiceDep, actor: ActorDep) -> Response:
+    from brightline.service.oversight import period
+
+    form = await request.form()
+    values = {k: _form_text(form, k) for k in ("report", "quarter", "year", "from", "to")}
+    try:
+        when = period(
+            quarter=values["quarter"] or None,
+            year=values["year"] or None,
+            start=values["from"] or None,
+            end=values["to"] or None,
+        )
+        document = await run_in_threadpool(
+            service.oversight_report,
+            choice("report", values["report"], REPORT_LABELS),
+            when,
+            actor=actor,
+        )
+    except InvalidInput as exc:
+        produced = await run_in_threadpool(service.produced_reports, actor=actor)
+        return render(
+            request,
+            "oversight/index.html",
+            status=422,
+            labels=REPORT_LABELS,
+            produced=produced,
+            can_produce=True,
+            error=str(exc),
+            values=values,
+        )
+    get_session(request).set_flash(
+        f"Report produced and logged in the ledger as entry {document['logged']['ledger_index']}."
+    )
+    return see_other(f"/oversight/reports/{document['logged']['id']}")
+
+
+@pages.get("/oversight/reports/{report_id}")
+def oversight_report_page(
+    request: Request,
+    service: ServiceDep,
+    actor: ActorDep,
+    report_id: str,
+    format: str | None = None,
+    table: str | None = None,
+) -> Response:
+    from brightline.service import oversight_formats as formats
+
+    fmt = choice("format", format or "html", ("html", "json", "csv", "dictionary", "document"))
+    document = service.get_oversight_report(report_id, actor=actor)
+    stem = f"{document['report']}-{document['period']['label'].replace(' ', '_')}"
+    if fmt == "json":
+        return PlainTextResponse(
+            formats.to_json(document),
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{stem}.json"'},
+        )
+    if fmt in ("csv", "dictionary"):
+        text = (
+            formats.table_csv(document, table) if fmt == "csv" else formats.dictionary_csv(document)
+        )
+        name = (
+            f"{stem}-{table or document['tables'][0]['name']}"
+            if fmt == "csv"
+            else f"{stem}-dictionary"
+        )
+        return PlainTextResponse(
+            text,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    if fmt == "document":
+        return HTMLResponse(formats.to_html(document))
+    return render(
+        request, "oversight/report.html", **formats.html_context(document), report_id=report_id
+    )
+
+
+@pages.get("/oversight/verify")
+def oversight_verify_form(request: Request) -> Response:
+    return render(request, "oversight/verify.html", result=None, error=None, text="")
+
+
+@pages.post("/oversight/verify", dependencies=[Csrf])
+async def oversight_verify(request: Request, service: ServiceDep, actor: ActorDep) -> Response:
+    import json
+
+    form = await request.form()
+    upload = form.get("file")
+    raw = _form_text(form, "document")
+    if upload is not None and not isinstance(upload, str):
+        raw = (await upload.read()).decode("utf-8", "replace") or raw
+    try:
+        document = json.loads(raw)
+        result = await run_in_threadpool(service.verify_oversight_report, document, actor=actor)
+    except json.JSONDecodeError as exc:
+        return render(
+            request,
+            "oversight/verify.html",
+            status=422,
+            result=None,
+            error=f"not JSON: {exc}",
+            text="",
+        )
+    except InvalidInput as exc:
+        return render(
+            request, "oversight/verify.html", status=422, result=None, error=str(exc), text=""
+        )
+    return render(request, "oversight/verify.html", result=result, error=None, text="")
