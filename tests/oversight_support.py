@@ -82,7 +82,11 @@ def fill(service: Service) -> dict[str, Any]:
             "jurisdiction": "chicago",
             "at": "2025-11-14T19:40:00-06:00",
             "kind": "assistance",
-            "facts": {"agency": "hsi", "activity": "traffic_stop"},
+            "facts": {
+                "agency": "hsi",
+                "activity": "traffic_control",
+                "purpose": "civil_immigration",
+            },
         },
         actor=OFFICER,
     )

@@ -87,7 +87,7 @@ def test_wco_quarter_counts_detainers_warrants_and_wco_requests(sqlite_service: 
     assert not any("T" in str(r["received_on"]) for r in rows)  # dates only
     # Which requests are reported is the pack's word: obligations citing WCO.RPT.
     requests = _table(doc, "assistance_requests")
-    assert [r["activity"] for r in requests] == ["crowd_control"]
+    assert [r["activity"] for r in requests] == ["crowd_control", "traffic_control"]
     other = sqlite_service.oversight_report("wco", period(quarter="2026Q1"), actor=SUPERVISOR)
     assert all(r["certifies_none"] for t in other["tables"] for r in t["rows"])
 
