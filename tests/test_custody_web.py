@@ -70,6 +70,9 @@ def test_pages_log_a_request_and_its_release_and_export_the_list(sqlite_web: Web
     assert out.status_code == 303
     page = client.get(made.headers["location"])
     assert 'id="custody-status">released' in page.text
+    listed = client.get("/custody?status=released&sort=agency&order=asc")
+    assert listed.status_code == 200 and "RD-JH123456" in listed.text
+    assert "Log a document received" in listed.text
     no_csrf = client.post("/custody", data=DETAINER, follow_redirects=False)
     assert no_csrf.status_code == 403
     exported = client.get("/custody?format=csv")
@@ -108,6 +111,8 @@ def test_inbox_lists_resolves_exports_and_the_resident_sees_the_status(sqlite_we
     assert "Resolved on" in page.text and "footage request" not in page.text
     assert "no report with the number" in w.client.get("/reports/status?number=r-nothing").text
     client = w.login("auditor")
+    page = client.get("/oversight/inbox?category=officer_appearance&status=resolved")
+    assert page.status_code == 200 and "1 report" in page.text
     exported = client.get("/oversight/inbox?format=csv&status=resolved")
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert [r["id"] for r in rows] == [number] and rows[0]["resolution"] == "referred"
