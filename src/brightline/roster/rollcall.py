@@ -114,8 +114,14 @@ def parse_roll_call(payload: Any) -> RollCall:
         raise InvalidRequest("officers must be a non-empty list", field="officers")
     if len(officers) > MAX_OFFICERS:
         raise InvalidRequest(f"at most {MAX_OFFICERS} officers per roll call", field="officers")
+    jurisdiction = payload.get("jurisdiction", "chicago")
+    if not isinstance(jurisdiction, str) or not jurisdiction:
+        raise InvalidRequest(
+            f"jurisdiction must be the name of a pack, e.g. chicago; got {jurisdiction!r}",
+            field="jurisdiction",
+        )
     return RollCall(
-        jurisdiction=str(payload.get("jurisdiction") or "chicago"),
+        jurisdiction=jurisdiction,
         unit=_whole(payload.get("unit"), "unit", 0, 9999),
         watch=watch,
         inspected_at=_moment(payload.get("inspected_at")),

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from brightline.errors import UnsupportedMediaType
+from brightline.errors import InvalidRequest, UnsupportedMediaType
 from brightline.service import Actor, Service
 from brightline.web import api_models as m
 from brightline.web.api_models import errors, json_body
@@ -43,7 +43,10 @@ router = APIRouter(prefix="/api/v1")
 ServiceDep = Annotated[Service, Depends(service_dep)]
 ActorDep = Annotated[Actor, Depends(actor_dep)]
 JsonBody = Depends(require_json)
-DecisionId = Annotated[str, Path(description="a decision id (d-…)", max_length=64)]
+DecisionId = Annotated[
+    str,
+    Path(description="a decision id (d-…)", pattern=m.ID_PATTERN, examples=["d-0123456789abcdef"]),
+]
 
 # Examples of every request body, in the packs' own vocabulary; tests send each of them.
 CASE_EXAMPLES: list[tuple[str, str, dict[str, Any]]] = [
@@ -213,12 +216,14 @@ RECEIPT_LINKS = {
             "description": "The decision, its id and its ledger receipt.",
             "links": _links(
                 GetDecision=("get_decision", {"decision_id": "$response.body#/id"}),
+                ResolveReview=("resolve_review", {"decision_id": "$response.body#/id"}),
+                FollowUp=("decide", {"follow_up_of": "$response.body#/id"}),
                 **RECEIPT_LINKS,
             ),
         },
         **errors(401, 403, 404, json_body=True),
     },
-    openapi_extra=json_body("Case", CASE_EXAMPLES),
+    openapi_extra={**json_body("Case", CASE_EXAMPLES), **m.SIGNED_IN},
 )
 async def post_decision(
     service: ServiceDep,
@@ -246,6 +251,7 @@ async def post_decision(
 @router.get(
     "/decisions",
     operation_id="list_decisions",
+    openapi_extra=m.SIGNED_IN,
     summary="List decisions",
     tags=[m.TAG_DECISIONS],
     response_model=m.DecisionList,
@@ -267,6 +273,7 @@ def list_decisions(
 @router.get(
     "/decisions/{decision_id}",
     operation_id="get_decision",
+    openapi_extra=m.SIGNED_IN,
     summary="One decision with a fresh receipt",
     tags=[m.TAG_DECISIONS],
     response_model=m.DecisionRecord,
@@ -285,6 +292,7 @@ def get_decision(service: ServiceDep, actor: ActorDep, decision_id: DecisionId) 
 @router.get(
     "/reviews",
     operation_id="review_queue",
+    openapi_extra=m.SIGNED_IN,
     summary="The review queue",
     tags=[m.TAG_REVIEWS],
     response_model=m.ReviewQueue,
@@ -300,6 +308,7 @@ def review_queue(service: ServiceDep, actor: ActorDep) -> Any:
 @router.post(
     "/reviews/{decision_id}",
     operation_id="resolve_review",
+    openapi_extra=m.SIGNED_IN,
     summary="Resolve a needs_review decision",
     tags=[m.TAG_REVIEWS],
     dependencies=[JsonBody],
@@ -360,6 +369,7 @@ def post_report(
 @router.get(
     "/reports/{report_id}",
     operation_id="get_report",
+    openapi_extra=m.OPTIONALLY_SIGNED_IN,
     summary="One report",
     tags=[m.TAG_REPORTS],
     response_model=m.ReportView,
@@ -369,7 +379,12 @@ def post_report(
 def get_report(
     service: ServiceDep,
     actor: ActorDep,
-    report_id: Annotated[str, Path(description="a report id (r-…)", max_length=64)],
+    report_id: Annotated[
+        str,
+        Path(
+            description="a report id (r-…)", pattern=m.ID_PATTERN, examples=["r-0123456789abcdef"]
+        ),
+    ],
 ) -> Any:
     """The public view (category, outcome, month, the pack's decision, a fresh receipt);
     auditors also see the private fields."""
@@ -499,7 +514,9 @@ def packs() -> Any:
     return {"packs": available_packs()}
 
 
-PackName = Annotated[str, Path(description="a jurisdiction, e.g. chicago", max_length=64)]
+PackName = Annotated[
+    str, Path(description="a jurisdiction, e.g. chicago", max_length=64, examples=["chicago"])
+]
 
 
 @router.get(
@@ -529,12 +546,27 @@ def pack(name: PackName) -> Any:
     responses=errors(404, 422),
 )
 def pack_rules(
-    name: PackName, at: Annotated[date, Query(description="the day, YYYY-MM-DD")]
+    name: PackName,
+    at: Annotated[
+        str,
+        Query(
+            description="the day, YYYY-MM-DD",
+            pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            json_schema_extra={"format": "date"},
+            examples=["2025-10-04"],
+        ),
+    ],
 ) -> Any:
     """Every rule of the layered pack in force on the local day ``at``."""
     from brightline.web.law import rules_on
 
-    return {"pack": name, "at": at.isoformat(), "rules": rules_on(name, at)}
+    try:
+        day = date.fromisoformat(at)
+    except ValueError:
+        raise InvalidRequest(
+            f"at must be a day YYYY-MM-DD, got {at!r}", field="at", got=at
+        ) from None
+    return {"pack": name, "at": day.isoformat(), "rules": rules_on(name, day)}
 
 
 # ---- accounts ------------------------------------------------------------------------------
@@ -561,6 +593,7 @@ def issue_token(service: ServiceDep, body: m.Credentials) -> Any:
 @router.get(
     "/me",
     operation_id="me",
+    openapi_extra=m.OPTIONALLY_SIGNED_IN,
     summary="Who is asking",
     tags=[m.TAG_ACCOUNTS],
     response_model=m.Me,

@@ -157,6 +157,23 @@ def errors(*statuses: int, body: bool = False, json_body: bool = False) -> dict[
     return out
 
 
+# ---- authentication ------------------------------------------------------------------------
+
+SECURITY_SCHEMES = {
+    "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token from POST /api/v1/tokens: Authorization: Bearer <token>.",
+    }
+}
+SIGNED_IN: dict[str, Any] = {"security": [{"bearerAuth": []}]}
+"""``openapi_extra`` of an operation that needs a signed-in caller (401 without one)."""
+OPTIONALLY_SIGNED_IN: dict[str, Any] = {"security": [{}, {"bearerAuth": []}]}
+"""``openapi_extra`` of an operation anyone may call, that shows more to some roles."""
+
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
+
+
 # ---- vocabulary markers --------------------------------------------------------------------
 
 
@@ -872,6 +889,7 @@ def complete_openapi(document: dict[str, Any], vocab: Mapping[str, Any] | None =
             if body_name is not None:
                 content = operation["requestBody"]["content"]["application/json"]
                 content["schema"] = {"$ref": f"#/components/schemas/{body_name}"}
+    document["components"]["securitySchemes"] = SECURITY_SCHEMES
     _fill_markers(document, vocab)
     _drop_fastapi_validation(document)
     document["tags"] = TAGS

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from brightline import __version__, settings
 from brightline.errors import AuthError, BrightlineError, InvalidRequest
@@ -201,25 +202,41 @@ def _install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         if isinstance(exc.__cause__, BrightlineError):  # e.g. TooLarge while reading the body
             return error_response(request, exc.__cause__)
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            # bytes that are not UTF-8 JSON: the same refusal as any body that is not JSON
+            return error_response(
+                request, InvalidRequest("the request body is not valid JSON", field="body")
+            )
         detail = str(exc.detail)
+        headers = dict(exc.headers or {})
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no such page or endpoint: {request.method} {request.url.path}"
         elif exc.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}"
+            headers["Allow"] = allowed_methods(request)
         error = BrightlineError(detail)
         error.code = _HTTP_CODES.get(exc.status_code, "error")
         error.http_status = exc.status_code
         response = error_response(request, error)
-        headers = dict(exc.headers or {})
-        allow = headers.get("Allow")
-        if allow and "GET" in allow and "HEAD" not in allow:
-            headers["Allow"] = allow + ", HEAD"  # see HeadAsGet
         response.headers.update(headers)
         return response
 
     app.add_exception_handler(BrightlineError, on_brightline)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+
+
+def allowed_methods(request: Request) -> str:
+    """The ``Allow`` header of a path: the methods of every route on it (several routes may
+    share a path, one per method), with HEAD wherever GET (see :class:`HeadAsGet`)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
 
 
 def validation_error(exc: RequestValidationError) -> InvalidRequest:

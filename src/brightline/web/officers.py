@@ -145,7 +145,10 @@ def api_officers(
     response_model_exclude_unset=True,
     responses=errors(404, 422),
 )
-def api_officer(service: ServiceDep, officer_id: Annotated[str, Path(max_length=20)]) -> Any:
+def api_officer(
+    service: ServiceDep,
+    officer_id: Annotated[str, Path(pattern=r"^\s*#?[0-9]+\s*$", max_length=20, examples=["1"])],
+) -> Any:
     """One officer's public view by id (the ``id`` of a lookup result)."""
     return officers_service.get_officer(service, officer_id)
 
@@ -186,9 +189,12 @@ def officers_page(
         201: {"model": m.RollCallRecorded, "description": "Every officer's outcome and receipt."},
         **errors(401, 403, json_body=True),
     },
-    openapi_extra=json_body(
-        "RollCall", [("roll_call", "One officer checked at a second-watch roll call", _EXAMPLE)]
-    ),
+    openapi_extra={
+        **json_body(
+            "RollCall", [("roll_call", "One officer checked at a second-watch roll call", _EXAMPLE)]
+        ),
+        **m.SIGNED_IN,
+    },
 )
 async def api_record_roll_call(
     request: Request, service: ServiceDep, actor: ActorDep
@@ -210,6 +216,7 @@ CSV = {"text/csv": {"schema": {"type": "string"}}}
 @router.get(
     "/api/v1/inspections/failures",
     operation_id="inspection_failures",
+    openapi_extra=m.SIGNED_IN,
     tags=[m.TAG_OFFICERS],
     summary="Failed inspections",
     response_model=m.InspectionFailures,
@@ -229,10 +236,10 @@ def api_failures(
     format: Text = None,
 ) -> Any:
     """Failed inspections by unit and watch (supervisors, auditors); ``format=csv`` for CSV."""
-    kind = _format(format)
-    rows = officers_service.inspection_failures(
+    rows = officers_service.inspection_failures(  # first: who may ask, then what was asked
         service, actor=actor, unit=unit, watch=watch, since=since, until=until
     )
+    kind = _format(format)
     if kind == "csv":
         return _csv(to_csv(rows, FAILURE_COLUMNS), "inspection-failures.csv")
     return {"failures": rows}
@@ -241,6 +248,7 @@ def api_failures(
 @router.get(
     "/api/v1/inspections/compliance",
     operation_id="inspection_compliance",
+    openapi_extra=m.SIGNED_IN,
     tags=[m.TAG_OFFICERS],
     summary="Compliance by unit and month",
     response_model=m.ComplianceByUnit,
@@ -258,8 +266,8 @@ def api_compliance(
     format: Text = None,
 ) -> Any:
     """Inspections, compliant and failed per unit and month (auditors, supervisors)."""
-    kind = _format(format)
     rows = officers_service.compliance_by_unit(service, actor=actor, since=since, until=until)
+    kind = _format(format)
     if kind == "csv":
         return _csv(to_csv(rows, COMPLIANCE_COLUMNS), "compliance-by-unit.csv")
     return {"compliance": rows}
