@@ -69,7 +69,9 @@ def _seed(url: str, roster: Path) -> str:
 
 
 @pytest.fixture
-def server(db_url: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def server(
+    db_url: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
     """``brightline serve`` on a free port over a seeded database: (base URL, token)."""
     env = {
         **os.environ,
