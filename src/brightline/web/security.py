@@ -205,9 +205,7 @@ def retry_headers(error: BrightlineError) -> dict[str, str]:
 
 def api_error_response(error: BrightlineError) -> JSONResponse:
     """The one JSON error shape as a response, with its status and any Retry-After."""
-    return JSONResponse(
-        error_body(error), status_code=error.http_status, headers=retry_headers(error)
-    )
+    return JSONResponse(error_body(error), status_code=error.http_status, headers=retry_headers(error))
 
 
 class BodyLimitMiddleware:
