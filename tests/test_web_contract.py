@@ -266,6 +266,14 @@ def test_every_operation_has_a_summary_tag_and_the_one_error_shape(sqlite_web: W
     assert count >= 20
 
 
+def test_model_names_are_unique(sqlite_web: Web) -> None:
+    """Two models of one name give pydantic's module-qualified component names, which client
+    generators refuse: every response and request model has one plain name."""
+    schemas = _document(sqlite_web)["components"]["schemas"]
+    qualified = [name for name in schemas if "__" in name]
+    assert not qualified, f"models defined twice (reuse the one in web/api_models.py): {qualified}"
+
+
 def test_non_json_body_is_415_in_the_error_shape(sqlite_web: Web) -> None:
     reply = sqlite_web.client.post(
         "/api/v1/reports", content=b"category=x", headers={"content-type": "text/plain"}

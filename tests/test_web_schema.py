@@ -18,20 +18,17 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from brightline.service import Service
+from brightline.service import Actor, Service
 from brightline.service.officers import import_roster
 from test_roster_support import subset_dir
-from test_web_support import DETAINER_CASE, OPEN_CASE, PASSWORD, REPORT
+from test_web_support import DETAINER_CASE, OPEN_CASE, PASSWORD, REPORT, running_server
 
 pytestmark = pytest.mark.slow
 
@@ -46,19 +43,11 @@ expected-statuses = ["2xx", "401", "403", "404", "409", "422", "429"]
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _seed(url: str, roster: Path) -> str:
     """Accounts, a few decisions and a report, the roster subset; the supervisor's token."""
     with Service.open(url) as service:
         service.add_user("supervisor1", PASSWORD, "supervisor")
         token = service.issue_token(service.get_user("supervisor1"), "schemathesis")
-        from brightline.service import Actor
-
         supervisor = Actor("supervisor1", "supervisor")
         for case in (DETAINER_CASE, OPEN_CASE, OPEN_CASE):
             service.decide(case, actor=supervisor)
@@ -73,49 +62,9 @@ def server(
     db_url: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, str]]:
     """``brightline serve`` on a free port over a seeded database: (base URL, token)."""
-    env = {
-        **os.environ,
-        "BRIGHTLINE_DATABASE_URL": db_url,
-        "BRIGHTLINE_DATA_DIR": str(tmp_path),
-        "BRIGHTLINE_SECRET_KEY": "schemathesis-secret",
-    }
-    env.pop("BRIGHTLINE_SIGNING_KEY", None)
-    old = dict(os.environ)
-    os.environ.update({k: env[k] for k in ("BRIGHTLINE_DATABASE_URL", "BRIGHTLINE_DATA_DIR")})
-    try:
-        token = _seed(db_url, subset_dir(tmp_path_factory))
-    finally:
-        os.environ.clear()
-        os.environ.update(old)
-    port = _free_port()
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "brightline", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/stats", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("server did not start: " + (tmp_path / "server.log").read_text())
-            time.sleep(0.2)
+    roster = subset_dir(tmp_path_factory)
+    with running_server(db_url, tmp_path, lambda: _seed(db_url, roster)) as (base, token):
         yield base, token
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def test_schemathesis_finds_no_failure(server: tuple[str, str], tmp_path: Path) -> None:

@@ -6,15 +6,23 @@ for each; ``web`` runs on SQLite and PostgreSQL (``db_url``), ``sqlite_web`` on 
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from brightline import settings
 from brightline.service import Service
 from brightline.web import create_app
 from brightline.web.security import RateLimiter
@@ -90,3 +98,70 @@ def sqlite_web(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     with w.client:
         yield w
     w.service.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(
+    url: str, data_dir: Path, seed: Callable[[], Any] = lambda: None
+) -> Iterator[tuple[str, Any]]:
+    """``brightline serve`` (one uvicorn process) on a free port over the database ``url``,
+    after ``seed()`` ran with the same settings: yields (base URL, what ``seed`` returned)."""
+    env = {
+        **os.environ,
+        "BRIGHTLINE_DATABASE_URL": url,
+        "BRIGHTLINE_DATA_DIR": str(data_dir),
+        "BRIGHTLINE_SECRET_KEY": "test-server-secret",
+    }
+    env.pop("BRIGHTLINE_SIGNING_KEY", None)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BRIGHTLINE_DATA_DIR", str(data_dir))
+        mp.delenv("BRIGHTLINE_SIGNING_KEY", raising=False)
+        settings.forget()  # read again, with this data folder
+        try:
+            seeded = seed()
+        finally:
+            settings.forget()
+    port = free_port()
+    log_path = data_dir / "server.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "brightline",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"{base}/api/v1/stats", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("server did not start: " + log_path.read_text())
+                time.sleep(0.2)
+            yield base, seeded
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -17,7 +18,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from brightline import __version__, settings
 from brightline.errors import AuthError, BrightlineError, InvalidRequest
@@ -104,7 +104,7 @@ and a verifiable ledger receipt.
 **Versioning.** Everything under `/api/v1/` is a stable contract: within v1, fields, operations,
 enum values and error codes are only ever added, never renamed, removed or given another
 meaning. Clients must ignore fields they do not know. A breaking change gets a new prefix
-(`/api/v2/`), announced in the changelog and served beside v1 for at least six months; v1
+(`/api/v2/`), announced in the release notes and served beside v1 for at least six months; v1
 operations that will go away are first marked `deprecated` in this document.
 
 **Errors.** Every refusal is one JSON shape, `{"error": {"code", "message", "details"}}`, with
@@ -213,7 +213,9 @@ def _install_error_handlers(app: FastAPI) -> None:
             detail = f"no such page or endpoint: {request.method} {request.url.path}"
         elif exc.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}"
-            headers["Allow"] = allowed_methods(request)
+            allow = allowed_methods(request, headers.pop("Allow", None))
+            if allow:
+                headers["Allow"] = allow
         error = BrightlineError(detail)
         error.code = _HTTP_CODES.get(exc.status_code, "error")
         error.http_status = exc.status_code
@@ -226,17 +228,32 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http)
 
 
-def allowed_methods(request: Request) -> str:
-    """The ``Allow`` header of a path: the methods of every route on it (several routes may
-    share a path, one per method), with HEAD wherever GET (see :class:`HeadAsGet`)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        if match != Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
+def allowed_methods(request: Request, fallback: str | None) -> str | None:
+    """The ``Allow`` header of a 405: for API paths, the methods the OpenAPI document gives the
+    path (several routes may share one path, one per method); elsewhere the router's own
+    answer. HEAD is added wherever GET is (see :class:`HeadAsGet`)."""
+    methods = set((fallback or "").replace(" ", "").split(",")) - {""}
+    if is_api(request):
+        for pattern, documented in _documented_paths(request.app):
+            if pattern.fullmatch(request.url.path):
+                methods = set(documented)
     if "GET" in methods:
         methods.add("HEAD")
-    return ", ".join(sorted(methods))
+    return ", ".join(sorted(methods)) or None
+
+
+def _documented_paths(app: FastAPI) -> list[tuple[re.Pattern[str], list[str]]]:
+    table = getattr(app.state, "documented_paths", None)
+    if table is None:
+        table = [
+            (
+                re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path))),
+                [m.upper() for m in item],
+            )
+            for path, item in app.openapi()["paths"].items()
+        ]
+        app.state.documented_paths = table
+    return table  # type: ignore[no-any-return]
 
 
 def validation_error(exc: RequestValidationError) -> InvalidRequest:
