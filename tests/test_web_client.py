@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from brightline.service import Service
 from test_web_support import running_server
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("generated_client")]
 
 PACKAGE = "brightline_client"
 USERNAME, PASSWORD = "dispatch7", "correct horse battery"
