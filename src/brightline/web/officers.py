@@ -21,7 +21,7 @@ from brightline.service import Actor, Service
 from brightline.service import officers as officers_service
 from brightline.service.officers import COMPLIANCE_COLUMNS, FAILURE_COLUMNS, to_csv
 from brightline.web import api_models as m
-from brightline.web.api import require_json
+from brightline.web.api import read_json, require_json
 from brightline.web.api_models import errors, json_body
 from brightline.web.deps import current_actor, get_service, templates, verify_csrf
 
@@ -202,10 +202,7 @@ async def api_record_roll_call(
     """Record a roll call (supervisors): ``{"unit", "watch", "inspected_at", "officers":
     [{"officer_id", "star"?, appearance facts...}]}``. Each officer is decided by the pack's
     appearance rules and logged to the ledger; the reply carries every outcome and receipt."""
-    try:
-        body = await request.json()
-    except ValueError:
-        raise InvalidRequest("the request body is not valid JSON", field="body") from None
+    body = await read_json(request)
     done = officers_service.record_roll_call(service, body, actor=actor)
     return JSONResponse(done, status_code=201)
 

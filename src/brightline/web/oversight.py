@@ -22,7 +22,7 @@ from brightline.service.exports import FORMATS, to_csv
 from brightline.service.oversight_formats import cell_text
 from brightline.service.validation import choice
 from brightline.web import api_models as m
-from brightline.web.api import JsonBody
+from brightline.web.api import JsonBody, read_json
 from brightline.web.api_models import errors
 from brightline.web.deps import actor_dep, get_session, service_dep, templates, verify_csrf
 
@@ -789,7 +789,7 @@ def api_report(service: ServiceDep, actor: ActorDep, report_id: str) -> dict[str
 async def api_verify(request: Request, service: ServiceDep, actor: ActorDep) -> dict[str, Any]:
     """Recompute the report from the ledger at its size and name every difference (public for
     EO 2026-01 reports; supervisors and auditors for the others)."""
-    document = await request.json()
+    document = await read_json(request)
     return await run_in_threadpool(service.verify_oversight_report, document, actor=actor)
 
 
