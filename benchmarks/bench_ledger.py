@@ -10,7 +10,7 @@
    batches (one transaction and one signed checkpoint each), and per-append latency.
 2. Proofs: a ledger of each ``--sizes`` entries is bulk-loaded directly (records, salts,
    commitments, leaves, every complete node, one signed checkpoint): a SQLite file in
-   benchmarks/out/, or a PostgreSQL database ``bl_bench_ledger_<size>`` loaded with COPY; both are
+   benchmarks/out/, or a PostgreSQL database ``bl_bench_ledger2_<size>`` loaded with COPY; both are
    kept for the next run with their key (``--reload`` rebuilds them). Then ``inclusion_proof`` for random indices, warm, timed one by one;
    one proof per size is checked with the pure verifier. "Warm": the tree is first brought into
    memory (the SQLite file read through the OS cache; pg_prewarm on the node table and index).
@@ -358,10 +358,10 @@ class Cached:
 
     def __init__(self, backend: str, size: int) -> None:
         self.backend, self.size = backend, size
-        stem = f"ledger-{size}" if backend == "sqlite" else f"pg-ledger-{size}"
+        stem = f"ledger-{size}" if backend == "sqlite" else f"pg2-ledger-{size}"
         self.key_file = OUT / f"{stem}.key"
         self.path = OUT / f"{stem}.db"
-        self.pg_name = f"bl_bench_ledger_{size}"
+        self.pg_name = f"bl_bench_ledger2_{size}"  # 2: the schema with the checkpoint chain
         if backend == "sqlite":
             self.url = f"sqlite:///{self.path}"
         else:
@@ -428,7 +428,9 @@ class Cached:
 # --- proofs and start-up ------------------------------------------------------------------------
 
 
-def open_store(url: str, signer: NoteSigner) -> tuple[LedgerStore, float]:
+def open_store(url: str, signer: NoteSigner, tile_cache: int = 0) -> tuple[LedgerStore, float]:
+    """The store on its own engine, as ``LedgerStore.open`` builds it (no tile cache unless
+    asked: every tile timed is read from the database)."""
     from sqlalchemy.pool import QueuePool
 
     pool: dict[str, Any] = {"poolclass": QueuePool, "pool_size": 2}
@@ -436,7 +438,7 @@ def open_store(url: str, signer: NoteSigner) -> tuple[LedgerStore, float]:
     with engine.connect() as conn:  # connect once so the timing is the store's own work
         conn.exec_driver_sql("SELECT 1")
     began = time.perf_counter()
-    store = LedgerStore(engine, signer, origin=ORIGIN)
+    store = LedgerStore(engine, signer, origin=ORIGIN, tile_cache=tile_cache)
     return store, time.perf_counter() - began
 
 
@@ -483,11 +485,49 @@ def proof_latency(store: LedgerStore, size: int, count: int) -> dict[str, float]
     }
 
 
+def tile_latency(store: LedgerStore, size: int, count: int) -> dict[str, float]:
+    """Serving full tiles, uncached: random level-0 tiles (8 KiB of leaf hashes, one range read
+    of the entries) and, where the tree has them, random full level-1 tiles (one range read of
+    the nodes). Each tile is checked against the level above once."""
+    from brightline.ledger.tiles import Tile, split_hashes, subtree_root
+
+    rng = random.Random(size + 1)
+    full0 = size // 256
+    full1 = size // 65536
+    if not full0:
+        return {"p50": float("nan"), "p99": float("nan"), "l1_p50": float("nan")}
+    for _ in range(20):
+        store.tile(Tile(0, rng.randrange(full0)))
+    timings, upper = [], []
+    for _ in range(count):
+        tile = Tile(0, rng.randrange(full0))
+        began = time.perf_counter()
+        store.tile(tile)
+        timings.append(time.perf_counter() - began)
+        if full1:
+            tile = Tile(1, rng.randrange(full1))
+            began = time.perf_counter()
+            store.tile(tile)
+            upper.append(time.perf_counter() - began)
+    if full1:
+        n = rng.randrange(full1 * 256)
+        above = split_hashes(store.tile(Tile(1, n // 256)), Tile(1, n // 256))[n % 256]
+        assert subtree_root(split_hashes(store.tile(Tile(0, n)), Tile(0, n))) == above
+    timings.sort()
+    upper.sort()
+    return {
+        "p50": timings[len(timings) // 2] * 1e3,
+        "p99": timings[int(len(timings) * 0.99)] * 1e3,
+        "l1_p50": upper[len(upper) // 2] * 1e3 if upper else float("nan"),
+    }
+
+
 def bench_proofs(backends: list[str], sizes: list[int], count: int, reload: bool) -> None:
-    print("\n## Inclusion proofs and start-up (bulk-loaded ledgers)")
+    print("\n## Inclusion proofs, full tiles and start-up (bulk-loaded ledgers)")
     print(
         f"{'backend':<11}{'entries':>12}{'load s':>9}{'proof p50 ms':>14}{'p99 ms':>9}"
-        f"{'mean ms':>9}{'hashes':>8}{'start ms':>10}{'open ms':>9}{'MB':>8}"
+        f"{'mean ms':>9}{'hashes':>8}{'tile p50 ms':>13}{'p99 ms':>9}{'L1 p50':>8}"
+        f"{'tile/proof':>11}{'start ms':>10}{'open ms':>9}{'MB':>8}"
     )
     for backend in backends:
         for size in [1000, *sizes]:
@@ -496,16 +536,21 @@ def bench_proofs(backends: list[str], sizes: list[int], count: int, reload: bool
             target.warm()
             store, _ = open_store(target.url, signer)
             lat = proof_latency(store, size, count)
+            tiles = tile_latency(store, size, count)
             store.close()
             construct_s, open_s = startup_times(target.url, signer)
             load = "cached" if load_s is None else f"{load_s:.0f}"
             print(
                 f"{backend:<11}{size:>12,}{load:>9}{lat['p50']:>14.3f}{lat['p99']:>9.3f}"
-                f"{lat['mean']:>9.3f}{lat['hashes']:>8.0f}{construct_s * 1e3:>10.2f}"
+                f"{lat['mean']:>9.3f}{lat['hashes']:>8.0f}{tiles['p50']:>13.3f}"
+                f"{tiles['p99']:>9.3f}{tiles['l1_p50']:>8.3f}{tiles['p50'] / lat['p50']:>11.2f}"
+                f"{construct_s * 1e3:>10.2f}"
                 f"{open_s * 1e3:>9.1f}{target.megabytes():>8,.0f}",
                 flush=True,
             )
     print(
+        "tile = one full level-0 tile (256 leaf hashes) read uncached; L1 = a full level-1 tile; "
+        "tile/proof = tile p50 over proof p50\n"
         "start = construct LedgerStore on an open engine (head + right edge); "
         "open = LedgerStore.open incl. the Alembic check"
     )

@@ -373,7 +373,7 @@ def parse_policy(text: str) -> Policy:
         kind = words[0]
         if kind == "log" and len(words) in (2, 3):
             NoteVerifier(words[1])  # a log key must be a checkpoint (0x01) key
-            key = words[1].split("+")[-1].encode()
+            key = words[1].split("+", 2)[-1].encode()
             if key in keys:
                 raise bad("duplicate log key")
             keys.add(key)
@@ -386,7 +386,7 @@ def parse_policy(text: str) -> Policy:
                 CosignatureVerifier(words[2])
             except MalformedKey as exc:
                 raise bad(str(exc)) from exc
-            key = words[2].split("+")[-1].encode()
+            key = words[2].split("+", 2)[-1].encode()
             if key in keys:
                 raise bad("duplicate witness key")
             keys.add(key)

@@ -24,15 +24,14 @@ import contextlib
 import json
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Table, create_engine, insert, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
 from brightline import settings
@@ -58,6 +57,7 @@ from brightline.ledger.tiles import Tile, encode_bundle
 from brightline.store.db import database_url, is_sqlite, make_engine, migrate
 from brightline.store.ledger_audit import REDACTION_KIND, Audit
 from brightline.store.ledger_backend import LedgerBackend, backend_of
+from brightline.store.ledger_keys import data_dir, load_signer
 from brightline.store.tables_ledger import (
     ledger_checkpoints,
     ledger_entries,
@@ -69,15 +69,18 @@ __all__ = [
     "Entry",
     "LedgerStore",
     "Receipt",
+    "data_dir",
     "encode_record",
     "load_signer",
 ]
 
 DEFAULT_ORIGIN = "brightline.chicago/ledger"
-SIGNING_KEY_FILE = "ledger-signing.key"
 MAX_BATCH = 4096
 LINGER = 0.002
 TILE_CACHE = 512  # full tiles kept in memory (8 KiB each, entry bundles about 20 KiB)
+NODE_CACHE = 1 << 16  # settled tree nodes kept in memory for proofs (about 10 MiB at most)
+NODE_CACHE_LEVEL = 8  # nodes over at least 256 leaves: few, and on every proof
+T = TypeVar("T")
 
 
 class _LedgerIndex:
@@ -228,43 +231,7 @@ SALT_BYTES = 16
 _CHECKED_KINDS: set[str] = set()
 
 
-# --- keys and time ------------------------------------------------------------------------------
-
-
-def data_dir() -> Path:
-    """Where local state lives: BRIGHTLINE_DATA_DIR, else ``var``."""
-    return settings.current().data_dir
-
-
-def load_signer(origin: str) -> NoteSigner:
-    """The checkpoint signer: BRIGHTLINE_SIGNING_KEY (a C2SP private key) if set, else the key
-    file in the data dir, created on first start (mode 0600, never overwritten)."""
-    skey = settings.current().signing_key
-    if skey:
-        return NoteSigner.from_skey(skey.strip())
-    path = data_dir() / SIGNING_KEY_FILE
-    if not path.exists():
-        _create_key_file(path, NoteSigner.generate(origin).skey)
-    return NoteSigner.from_skey(path.read_text(encoding="ascii").strip())
-
-
-def _create_key_file(path: Path, skey: str) -> None:
-    """Write the key to a private temporary file, then link it into place: another process
-    starting at the same moment either wins (we read its key) or finds ours complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, (skey + "\n").encode("ascii"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
+# --- time ---------------------------------------------------------------------------------------
 
 
 def _now() -> str:
@@ -286,7 +253,9 @@ def _check_index(index: int, what: str = "index") -> int:
 class LedgerStore:
     """The ledger in a database. Thread-safe; safe to share one database among processes."""
 
-    def __init__(self, engine: Engine, signer: NoteSigner, *, origin: str) -> None:
+    def __init__(
+        self, engine: Engine, signer: NoteSigner, *, origin: str, tile_cache: int = TILE_CACHE
+    ) -> None:
         self._engine = engine
         self._signer = signer
         self.origin = origin
@@ -309,6 +278,9 @@ class LedgerStore:
             self._edge: CompactRange | None = self._load_edge(conn, size)
         self._seen = size  # the largest committed size seen (tiles inside it are settled)
         self._tiles: dict[Tile, bytes] = {}  # full tiles, oldest first
+        self._tile_cache = tile_cache
+        self._nodes: dict[tuple[int, int], bytes] = {}  # settled nodes (see _from_cache)
+        self._read_engine: Engine | None = None  # made on first read (see _read_engine)
 
     @classmethod
     def open(cls, url: str | None = None) -> LedgerStore:
@@ -345,6 +317,8 @@ class LedgerStore:
             self._bell.notify()
         if writer is not None:
             writer.join()
+        if self._read_engine is not None and self._read_engine is not self._engine:
+            self._read_engine.dispose()
         self._engine.dispose()
 
     def __enter__(self) -> LedgerStore:
@@ -625,8 +599,9 @@ class LedgerStore:
 
     def size(self) -> int:
         """The number of committed entries (by any process)."""
-        with self._engine.connect() as conn:
-            return self._head_size(conn)
+        size = self._reading(self._head_size)
+        self._seen = max(self._seen, size)
+        return size
 
     def latest_checkpoint(self) -> dict[str, Any]:
         """``{"size", "root", "note"}`` of the newest signed checkpoint."""
@@ -654,7 +629,8 @@ class LedgerStore:
             if cached is not None:
                 return cached
         level, begin, end = tile.node_range()
-        with self._engine.connect() as conn:
+
+        def read(conn: Connection) -> bytes:
             backend = backend_of(conn)
             if not tile.fits(self._seen):
                 self._seen = max(self._seen, backend.head(conn))
@@ -667,11 +643,12 @@ class LedgerStore:
                     )
             if tile.entries:
                 inputs = backend.read_leaf_inputs(conn, begin, end)
-                data = encode_bundle([leaf_data(kind, commit) for kind, commit in inputs])
-            else:
-                data = b"".join(backend.read_node_range(conn, level, begin, end))
-        if tile.full:
-            if len(self._tiles) >= TILE_CACHE:
+                return encode_bundle([leaf_data(kind, commit) for kind, commit in inputs])
+            return b"".join(backend.read_node_range(conn, level, begin, end))
+
+        data = self._reading(read)
+        if tile.full and self._tile_cache:
+            if len(self._tiles) >= self._tile_cache:
                 # another thread may evict at the same moment: either eviction will do
                 with contextlib.suppress(StopIteration, KeyError, RuntimeError):
                     self._tiles.pop(next(iter(self._tiles)))
@@ -701,36 +678,96 @@ class LedgerStore:
 
     def inclusion_proof(self, index: int, size: int | None = None) -> dict[str, Any]:
         """The proof that entry ``index`` is in the tree of ``size`` entries (default: the
-        whole log), with that tree's root and signed checkpoint."""
+        whole log), with that tree's root and signed checkpoint.
+
+        One round trip when the log has not grown since this store last saw its head: the
+        head, its checkpoint and every node the proof needs are read by one statement (nodes
+        of 256 leaves and more, which never change, come from a small cache); a second
+        statement only when the head moved meanwhile."""
         _check_index(index)
-        with self._engine.connect() as conn:
-            head, head_note = self._head_and_note(conn)
-            size = head if size is None else _check_size(size, head, "size")
+
+        def prove(conn: Connection) -> dict[str, Any]:
+            guess = size if size is not None else self._seen
+            ids = _proof_ids(index, guess) if index < guess else []
+            head, head_note, found = backend_of(conn).read_head_and_nodes(conn, self._uncached(ids))
+            self._seen = max(self._seen, head)
+            want = head if size is None else _check_size(size, head, "size")
             if index >= head:
                 raise NotFound(
                     f"no ledger entry {index}: the log has {head} entries", index=index, size=head
                 )
-            if index >= size:
+            if index >= want:
                 raise InvalidRequest(
-                    f"entry {index} is not in the tree of size {size}: use a size of at least "
+                    f"entry {index} is not in the tree of size {want}: use a size of at least "
                     f"{index + 1} (up to {head})",
                     index=index,
-                    size=size,
+                    size=want,
                 )
-            plan = inclusion_plan(index, size)
-            edge_ids = CompactRange.node_ids(size)
-            hashes = self._fetch(conn, [NodeID(0, index), *plan.nodes, *edge_ids])
-            leaf, proof_hashes = hashes[0], hashes[1 : 1 + len(plan.nodes)]
-            root = CompactRange.from_nodes(size, hashes[1 + len(plan.nodes) :]).root()
-            note = head_note if size == head and head_note else self._note_at(conn, size, root)
-        return {
-            "index": index,
-            "size": size,
-            "leaf_hash": leaf.hex(),
-            "proof": [h.hex() for h in plan.assemble(proof_hashes)],
-            "root": root.hex(),
-            "checkpoint": note,
-        }
+            if want != guess:
+                ids = _proof_ids(index, want)
+                need = self._uncached(ids)
+                hashes = backend_of(conn).read_nodes(conn, need)
+                found = {(n.level, n.index): h for n, h in zip(need, hashes, strict=True)}
+            hashes = self._from_cache(ids, found)
+            plan_len = len(ids) - 1 - len(CompactRange.node_ids(want))
+            leaf, proof_hashes = hashes[0], hashes[1 : 1 + plan_len]
+            root = CompactRange.from_nodes(want, hashes[1 + plan_len :]).root()
+            note = head_note if want == head and head_note else self._note_at(conn, want, root)
+            return {
+                "index": index,
+                "size": want,
+                "leaf_hash": leaf.hex(),
+                "proof": [h.hex() for h in inclusion_plan(index, want).assemble(proof_hashes)],
+                "root": root.hex(),
+                "checkpoint": note,
+            }
+
+        return self._reading(prove)
+
+    def _reads(self) -> Engine:
+        if self._read_engine is None:
+            self._read_engine = _read_engine(self._engine)
+        return self._read_engine
+
+    def _uncached(self, ids: Sequence[NodeID]) -> list[NodeID]:
+        cache = self._nodes
+        return [n for n in ids if (n.level, n.index) not in cache]
+
+    def _from_cache(
+        self, ids: Sequence[NodeID], found: dict[tuple[int, int], bytes]
+    ) -> list[bytes]:
+        """The hashes of ``ids`` from ``found`` or the node cache, in order; the settled ones
+        found (complete subtrees of at least 256 leaves) join the cache."""
+        cache = self._nodes
+        out: list[bytes] = []
+        for n in ids:
+            key = (n.level, n.index)
+            digest = found.get(key) or cache.get(key)
+            if digest is None:
+                raise LedgerCorrupt(
+                    f"tree node (level {n.level}, index {n.index}) is missing",
+                    index=n.end - 1,
+                    level=n.level,
+                )
+            if n.level >= NODE_CACHE_LEVEL and key in found:
+                if len(cache) >= NODE_CACHE:
+                    cache.clear()
+                cache[key] = digest
+            out.append(digest)
+        return out
+
+    def _reading(self, read: Callable[[Connection], T]) -> T:
+        """Run ``read`` on a connection of the read engine (PostgreSQL: autocommit, no ping on
+        checkout: one statement is one round trip); once more on a fresh connection when the
+        one taken from the pool turns out dead (a restarted server)."""
+        for attempt in (1, 2):
+            try:
+                with self._reads().connect() as conn:
+                    return read(conn)
+            except DBAPIError as exc:
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
 
     def consistency_proof(self, size1: int, size2: int) -> dict[str, Any]:
         """The proof that the tree of ``size1`` entries is a prefix of the tree of ``size2``."""
@@ -769,6 +806,28 @@ class LedgerStore:
                 conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 return Audit(conn, vkey=self.vkey, origin=self.origin).run()
+
+
+def _proof_ids(index: int, size: int) -> list[NodeID]:
+    """The nodes an inclusion proof of ``index`` in a tree of ``size`` reads: the leaf, the
+    plan's nodes, and the right edge (for the root)."""
+    return [NodeID(0, index), *inclusion_plan(index, size).nodes, *CompactRange.node_ids(size)]
+
+
+def _read_engine(engine: Engine) -> Engine:
+    """The engine proofs and tiles read through. PostgreSQL: its own small pool in autocommit
+    without a ping on checkout (``LedgerStore._reading`` retries once on a dead connection), so
+    a one-statement read is one round trip, not four (ping, BEGIN, the read, ROLLBACK). SQLite:
+    the store's engine."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return create_engine(
+        engine.url,
+        pool_pre_ping=False,
+        isolation_level="AUTOCOMMIT",
+        pool_size=4,
+        max_overflow=28,
+    )
 
 
 def _check_size(size: int, head: int, what: str) -> int:

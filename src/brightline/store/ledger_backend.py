@@ -71,6 +71,7 @@ class LedgerBackend:
     read_leaves_sql: str
     read_leaf_data_sql: str
     read_node_range_sql: str
+    note_as_blob: str
 
     # --- writing --------------------------------------------------------------------------------
 
@@ -124,6 +125,36 @@ class LedgerBackend:
         One statement of primary-key probes (a row-value IN would make SQLite scan the table)."""
         if not ids:
             return []
+        selects, params = self._node_selects(ids)
+        rows = conn.exec_driver_sql(" UNION ALL ".join(selects), tuple(params))
+        found = {(level, idx): bytes(digest) for level, idx, digest in rows}
+        return _in_order(ids, found)
+
+    def read_head_and_nodes(
+        self, conn: Connection, ids: Sequence[NodeID]
+    ) -> tuple[int, str | None, dict[tuple[int, int], bytes]]:
+        """The committed size, its stored checkpoint and the stored hashes of ``ids`` (those
+        found), in one statement: one round trip, one snapshot."""
+        head = (
+            f"SELECT -1 AS level, h.size AS idx, {self.note_as_blob} AS hash FROM ledger_head h "
+            "LEFT JOIN ledger_checkpoints c ON c.size = h.size WHERE h.id = 1"
+        )
+        selects, params = self._node_selects(ids) if ids else ([], [])
+        rows = conn.exec_driver_sql(" UNION ALL ".join([head, *selects]), tuple(params))
+        size: int | None = None
+        note: str | None = None
+        found: dict[tuple[int, int], bytes] = {}
+        for level, idx, digest in rows:
+            if level == -1:
+                size = int(idx)
+                note = None if digest is None else bytes(digest).decode("utf-8")
+            else:
+                found[(int(level), int(idx))] = bytes(digest)
+        if size is None:
+            raise LedgerCorrupt("the ledger head row is missing", index=0)
+        return size, note, found
+
+    def _node_selects(self, ids: Sequence[NodeID]) -> tuple[list[str], list[int]]:
         by_level: dict[int, set[int]] = {}
         for n in ids:
             by_level.setdefault(n.level, set()).add(n.index)
@@ -144,16 +175,7 @@ class LedgerBackend:
                 params.append(level)
                 params.extend(sorted(indices))
             selects.append("SELECT level, idx, hash FROM ledger_nodes WHERE " + " OR ".join(terms))
-        rows = conn.exec_driver_sql(" UNION ALL ".join(selects), tuple(params))
-        found = {(level, idx): bytes(digest) for level, idx, digest in rows}
-        for n in ids:
-            if (n.level, n.index) not in found:
-                raise LedgerCorrupt(
-                    f"tree node (level {n.level}, index {n.index}) is missing",
-                    index=n.end - 1,
-                    level=n.level,
-                )
-        return [found[(n.level, n.index)] for n in ids]
+        return selects, params
 
     def read_leaves(self, conn: Connection, begin: int, end: int) -> list[bytes]:
         """The leaf hashes of entries ``[begin, end)``, in order (one range scan);
@@ -189,6 +211,18 @@ class LedgerBackend:
             gone = next(i for i in range(begin, end) if i not in have)
             raise LedgerCorrupt(f"ledger entry {gone} is missing", index=gone)
         return [(str(kind), bytes(commit)) for _, kind, commit in rows]
+
+
+def _in_order(ids: Sequence[NodeID], found: dict[tuple[int, int], bytes]) -> list[bytes]:
+    """The hashes of ``ids`` from ``found``, in order; LedgerCorrupt naming the first missing."""
+    for n in ids:
+        if (n.level, n.index) not in found:
+            raise LedgerCorrupt(
+                f"tree node (level {n.level}, index {n.index}) is missing",
+                index=n.end - 1,
+                level=n.level,
+            )
+    return [found[(n.level, n.index)] for n in ids]
 
 
 class SqliteBackend(LedgerBackend):
@@ -287,6 +321,7 @@ def backend_for(paramstyle: str) -> LedgerBackend:
         f"WHERE idx >= {mark} AND idx < {mark} ORDER BY idx",
         read_node_range_sql=f"SELECT idx, hash FROM ledger_nodes WHERE level = {mark} "
         f"AND idx >= {mark} AND idx < {mark} ORDER BY idx",
+        note_as_blob="CAST(c.note AS BLOB)" if sqlite else "convert_to(c.note, 'UTF8')",
     )
 
 

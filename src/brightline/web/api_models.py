@@ -262,10 +262,27 @@ class Receipt(Open):
     checkpoint: str = Field(description="the signed checkpoint (C2SP signed note)")
 
 
+class Witnessed(Open):
+    """The newest checkpoint a quorum of the log's witnesses cosigned that holds the entry."""
+
+    tree_size: int = Field(ge=1, description="the size of the cosigned tree")
+    checkpoint: str = Field(
+        description="the checkpoint with the log's signature and the witnesses' cosignatures"
+    )
+    witnesses: list[str] = Field(description="the policy names of the witnesses that cosigned")
+    proof: list[str] = Field(description="the entry's inclusion proof in that tree (hex)")
+    root: str = Field(description="the root hash of that tree, hex")
+
+
 class ReceiptWithProof(Receipt):
     """A receipt against the latest checkpoint, with the inclusion proof (hex hashes)."""
 
     proof: list[str]
+    witnessed: Witnessed | None = Field(
+        default=None,
+        description="the entry in the newest witness-cosigned checkpoint; null until one holds "
+        "it, or when no witness policy is set",
+    )
 
 
 class DecisionCreated(Open):
