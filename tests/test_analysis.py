@@ -1,4 +1,4 @@
-"""`pack check` / `pack diff` (brightline.rules.analysis): planted faults are found, and the
+"""`pack check` / `pack diff` (brightline.rules._analysis): planted faults are found, and the
 symbolic counts equal brute-force enumeration through the engine on packs small enough to
 enumerate; on the real Chicago pack the check is clean and fast and the diff sees the 2025-08-30
 order."""
@@ -18,10 +18,10 @@ import pytest
 
 from brightline.cli import main as cli_main
 from brightline.errors import InvalidInput
-from brightline.rules import analysis as A
+from brightline.rules import _analysis as A
 from brightline.rules import load_pack
-from brightline.rules.engine import decide_with
-from brightline.rules.model import LayeredPack
+from brightline.rules._engine import decide_with
+from brightline.rules._model import LayeredPack
 
 FIXTURES = Path(__file__).parent / "fixtures" / "analysis" / "packs"
 
@@ -330,7 +330,7 @@ def _write_random_packs(folder: Path, seed: int) -> None:
 
 def _kleene_applies(pack: LayeredPack, day: date, facts: dict[str, Any]) -> dict[str, str]:
     """An independent oracle: each rule's applies value by direct Kleene evaluation."""
-    from brightline.rules.model import All, Cmp, Known, Not
+    from brightline.rules._model import All, Cmp, Known, Not
 
     def ev(c: Any) -> str:
         if isinstance(c, Cmp):

@@ -77,10 +77,10 @@ def test_decide_text_format(capsys: pytest.CaptureFixture[str],
     [
         ("{not json", "case is not valid JSON"),
         (json.dumps({**CASE, "facts": {"agency": "icee"}}),
-         "'icee' is not a value of fact 'agency' (allowed: ice, cbp, fbi, local_police)"),
-        (json.dumps({**CASE, "kind": "nope"}), "kind 'nope' is not a kind of pack"),
+         '"icee" is not a value of fact \'agency\' (allowed: ice, cbp, fbi, local_police)'),
+        (json.dumps({**CASE, "kind": "nope"}), 'kind "nope" is not a kind of pack'),
         (json.dumps({**CASE, "at": "2020-01-01"}), "outside the coverage"),
-        (json.dumps({**CASE, "jurisdiction": "atlantis"}), "jurisdiction 'atlantis' has no pack"),
+        (json.dumps({**CASE, "jurisdiction": "atlantis"}), 'jurisdiction "atlantis" has no pack'),
         (json.dumps([CASE]), "a case is a JSON object"),
     ],
 )
@@ -118,7 +118,7 @@ def test_decide_as_a_subprocess() -> None:
     bad = subprocess.run([*command, "decide"], input=json.dumps({**CASE, "facts": {"x": 1}}),
                          env=env, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stdout == ""
-    assert bad.stderr.startswith("brightline: unknown fact 'x'") and bad.stderr.count("\n") == 1
+    assert bad.stderr.startswith('brightline: unknown fact "x"') and bad.stderr.count("\n") == 1
 
 
 def write_scenarios(packs: Path, body: str) -> None:

@@ -24,7 +24,7 @@ from brightline.rules import (
     must,
 )
 from brightline.rules._compiled import code_slots
-from brightline.rules.model import All, Cmp, Condition, Known, Not
+from brightline.rules._model import All, Cmp, Condition, Known, Not
 
 REPO_PACKS = Path(__file__).resolve().parents[1] / "packs"
 F, U, T = 0, 1, 2

@@ -35,7 +35,8 @@ def flip_set(decision: dict[str, Any]) -> set[tuple[str, Any, str]]:
 def test_decision_has_the_cases_md_shape() -> None:
     d = decide({"agency": "ice", "activity": "patrol", "imminent_threat": False},
                at="2025-10-04T10:30:00-05:00")
-    assert list(d) == ["outcome", "jurisdiction", "pack_version", "at", "kind", "reasons",
+    assert list(d) == ["outcome", "jurisdiction", "pack_version", "pack_digest", "at", "kind",
+                       "reasons",
                        "obligations", "findings", "questions", "flips"]
     assert d["outcome"] == "prohibited"
     assert (d["jurisdiction"], d["pack_version"], d["kind"]) == ("testland", "2.0", "assistance")
@@ -196,7 +197,7 @@ def test_case_must_be_an_object_with_the_required_fields() -> None:
 def test_unknown_jurisdiction_lists_the_packs() -> None:
     err = invalid({**GOOD, "jurisdiction": "gotham"})
     assert err.field == "jurisdiction" and err.allowed == ["testbase", "testland"]
-    assert "'gotham'" in str(err)
+    assert '"gotham"' in str(err)
 
 
 def test_unknown_kind_lists_the_kinds() -> None:
@@ -208,14 +209,15 @@ def test_unknown_kind_lists_the_kinds() -> None:
 def test_unknown_fact_lists_the_facts() -> None:
     err = invalid({**GOOD, "facts": {"agencyy": "ice"}})
     assert err.fact == "agencyy"
-    assert "unknown fact 'agencyy'" in str(err) and "agency, activity, basis" in str(err)
+    assert 'unknown fact "agencyy"' in str(err) and "agency, activity, basis" in str(err)
 
 
 def test_value_outside_the_domain() -> None:
     err = invalid({**GOOD, "facts": {"agency": "icee"}})
     assert err.fact == "agency" and err.allowed == ["ice", "cbp", "fbi", "local_police"]
-    assert str(err) == ("'icee' is not a value of fact 'agency' "
-                        "(allowed: ice, cbp, fbi, local_police)")
+    assert str(err) == (
+        '"icee" is not a value of fact \'agency\' (allowed: ice, cbp, fbi, local_police)'
+    )
 
 
 def test_wrong_types_bool_versus_string() -> None:
@@ -264,15 +266,13 @@ def test_invalid_case_changes_nothing() -> None:
 
 
 @pytest.fixture
-def fixture_packs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("BRIGHTLINE_PACKS_DIR", str(FIXTURES))
-    rules.reset()
+def fixture_packs() -> Iterator[None]:
+    rules.use_packs_dir(FIXTURES)
     yield
-    monkeypatch.delenv("BRIGHTLINE_PACKS_DIR")
-    rules.reset()
+    rules.use_packs_dir(None)
 
 
-def test_module_decide_uses_the_packs_dir_from_the_environment(fixture_packs: None) -> None:
+def test_module_decide_uses_the_process_packs_dir(fixture_packs: None) -> None:
     case = {**GOOD, "facts": {"agency": "ice", "activity": "emergency_response"}}
     assert brightline.decide(case)["outcome"] == "permitted"
     assert rules.available_packs() == ["testbase", "testland"]

@@ -9,7 +9,7 @@ import pytest
 
 from brightline.errors import PackError
 from brightline.rules import load_pack
-from brightline.rules.model import All, Any, Cmp, Known, Not
+from brightline.rules._model import All, Any, Cmp, Known, Not
 
 FIXTURES = Path(__file__).parent / "fixtures" / "packs"
 

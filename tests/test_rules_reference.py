@@ -17,23 +17,12 @@ import pytest
 
 from brightline.errors import PackError
 from brightline.rules import Decider, load_pack
-from brightline.rules.model import All, Cmp, Condition, Kind, Known, LayeredPack, Not, Rule
-from brightline.rules.model import Any as AnyOf
+from brightline.rules._model import All, Cmp, Condition, Kind, Known, LayeredPack, Not, Rule
+from brightline.rules._model import Any as AnyOf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "packs"
 
 
-@pytest.fixture(params=["native", "python"], autouse=True)
-def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every test here runs on both evaluators: the C one and the generated Python one."""
-    from brightline.rules import native
-
-    monkeypatch.setenv("BRIGHTLINE_NATIVE", "1" if request.param == "native" else "0")
-    if request.param == "native" and not native.available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("the C evaluator (brightline.rules._native) is not built")
-        pytest.skip("the C evaluator (brightline.rules._native) is not built")
-    return str(request.param)
 REPO_PACKS = Path(__file__).resolve().parents[1] / "packs"
 F, U, T = 0, 1, 2
 
@@ -55,12 +44,25 @@ def kleene(cond: Condition, facts: dict[str, Any]) -> int:
     return max(values, default=F)
 
 
-def applies(rule: Rule, rules: list[Rule], facts: dict[str, Any]) -> int:
+def applies(rule: Rule, overriders: dict[str, list[Rule]], facts: dict[str, Any]) -> int:
+    """Kleene value of the condition, ANDed with NOT of each overrider's applies value."""
     value = kleene(rule.condition, facts)
-    for other in rules:
-        if rule.id in other.overrides:
-            value = min(value, 2 - applies(other, rules, facts))
+    for other in overriders[rule.id]:
+        value = min(value, 2 - applies(other, overriders, facts))
     return value
+
+
+_IN_FORCE: dict[tuple[int, str, date], tuple[LayeredPack, list[Rule], dict[str, list[Rule]]]] = {}
+
+
+def in_force(pack: LayeredPack, kind: str, day: date) -> tuple[list[Rule], dict[str, list[Rule]]]:
+    """The rules of ``kind`` in force on ``day`` and, per rule id, the rules overriding it."""
+    found = _IN_FORCE.get((id(pack), kind, day))
+    if found is None or found[0] is not pack:
+        rules = [r for r in pack.rules_for(kind) if r.in_force(day)]
+        over = {r.id: [o for o in rules if r.id in o.overrides] for r in rules}
+        found = _IN_FORCE[(id(pack), kind, day)] = (pack, rules, over)
+    return found[1], found[2]
 
 
 def outcome_of(states: list[tuple[Rule, int]], default: str) -> tuple[str, list[str]]:
@@ -94,19 +96,23 @@ def outcome_of(states: list[tuple[Rule, int]], default: str) -> tuple[str, list[
     return default, []
 
 
-def reference(pack: LayeredPack, kind: Kind, day: date, given: dict[str, Any]) -> dict[str, Any]:
+def reference(
+    pack: LayeredPack, kind: Kind, day: date, given: dict[str, Any], probe: bool = True
+) -> dict[str, Any]:
+    """The decision by the letter of docs/pack-format.md (``probe=False``: without questions
+    and flips, which try every value of every fact)."""
     facts = {f.name: f.default for f in kind.facts if f.default is not None}
     facts.update(given)
-    rules = [r for r in pack.rules_for(kind.name) if r.in_force(day)]
+    rules, overriders = in_force(pack, kind.name, day)
 
     def decide(fs: dict[str, Any]) -> tuple[str, list[str], list[tuple[Rule, int]]]:
-        states = [(r, applies(r, rules, fs)) for r in rules]
+        states = [(r, applies(r, overriders, fs)) for r in rules]
         name, why = outcome_of(states, pack.default_outcome)
         return name, why, states
 
     name, why, states = decide(facts)
     questions, flips = [], set()
-    for fact in kind.facts:
+    for fact in kind.facts if probe else ():
         changes = []
         for value in fact.values:
             if facts.get(fact.name, object()) == value and fact.name in facts:

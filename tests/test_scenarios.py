@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from brightline.rules.engine import Decider
-from brightline.rules.model import LAW_SCOPES
-from brightline.rules.registry import law_book
-from brightline.rules.scenarios import Result, Scenario, all_scenarios, run_all, run_scenario
+from brightline.rules._engine import Decider
+from brightline.rules._model import LAW_SCOPES
+from brightline.rules._registry import law_book
+from brightline.rules._scenarios import Result, Scenario, all_scenarios, run_all, run_scenario
 
 PACKS = Path(__file__).resolve().parents[1] / "packs"
 CHICAGO_SCOPES = ("illinois", "cook_county", "chicago", "general")

@@ -30,14 +30,14 @@ def test_values_are_parsed() -> None:
         {
             "BRIGHTLINE_DATA_DIR": "/srv/bl",
             "BRIGHTLINE_SECURE_COOKIES": "yes",
-            "BRIGHTLINE_NATIVE": "0",
+            "BRIGHTLINE_DEBUG": "1",
             "BRIGHTLINE_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8",
             "BRIGHTLINE_REPORT_RATE": "3/60",
             "BRIGHTLINE_SESSION_LIFETIME": "3600",
             "BRIGHTLINE_DATABASE_URL": "postgresql://u@h/db",
         }
     )
-    assert config.data_dir == Path("/srv/bl") and config.secure_cookies and not config.native
+    assert config.data_dir == Path("/srv/bl") and config.secure_cookies and config.debug
     assert config.trusted_proxies == (
         ipaddress.ip_network("127.0.0.1/32"),
         ipaddress.ip_network("10.0.0.0/8"),

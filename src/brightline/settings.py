@@ -56,7 +56,6 @@ class Settings:
     # the law and the roster
     packs_dir: Path | None = None
     roster_dir: Path | None = None
-    native: bool = True
     # the web: cookies, sessions, tokens, proxies, limits
     secret_key: str | None = None
     secure_cookies: bool = False
@@ -183,7 +182,6 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         ),
         packs_dir=_path(env, "PACKS_DIR"),
         roster_dir=_path(env, "ROSTER_DIR"),
-        native=_flag(env, "NATIVE", True),
         secret_key=_text(env, "SECRET_KEY"),
         secure_cookies=_flag(env, "SECURE_COOKIES", False),
         session_lifetime=_seconds(

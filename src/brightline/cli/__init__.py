@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Decide cases under the Protecting Chicago orders, keep the verifiable ledger, "
         "serve the web application.",
     )
+    parser.add_argument(
+        "--version", action="version", version=_version(), help="print the version and engine"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in _MODULES:
@@ -51,11 +54,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from brightline import __version__
+    from brightline.rules import ENGINE
+
+    return f"brightline {__version__} (decision engine: {ENGINE}, Python {sys.version.split()[0]})"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        debug = settings.current().debug  # read once, at start: a bad value stops here
+        config = settings.current()  # read once, at start: a bad value stops here
+        debug = config.debug
+        if config.packs_dir is not None:
+            from brightline.rules import use_packs_dir
+
+            use_packs_dir(config.packs_dir)
         code = args.func(args)
     except InvalidInput as exc:
         print(f"brightline: {exc}", file=sys.stderr)

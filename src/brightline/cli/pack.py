@@ -43,8 +43,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_test(args: argparse.Namespace) -> int:
-    from brightline.rules.registry import available_packs
-    from brightline.rules.scenarios import load_scenarios, run_all, unexercised
+    from brightline.rules import available_packs, load_scenarios, run_all, unexercised
 
     names = args.packs or available_packs(args.packs_dir)
     failed = total = 0

@@ -1,7 +1,7 @@
 """`brightline pack check` and `brightline pack diff`: the complete analysis of a pack.
 
 ``add_commands(pack_subparsers)`` is called by ``cli/pack.py`` to add both commands to the
-``pack`` group. The analysis itself is :mod:`brightline.rules.analysis`; this module loads the
+``pack`` group. The analysis itself is :func:`brightline.rules.check_pack` / ``diff_pack``; this module loads the
 pack, times the run and prints the report (text, or ``--json``).
 """
 
@@ -55,7 +55,7 @@ def _load(args: argparse.Namespace) -> Any:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from brightline.rules.analysis import check_pack
+    from brightline.rules import check_pack
 
     pack = _load(args)
     started = time.perf_counter()
@@ -69,7 +69,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from brightline.rules.analysis import diff_pack
+    from brightline.rules import diff_pack
 
     pack = _load(args)
     day1, day2 = _day("--from", args.day1), _day("--to", args.day2)

@@ -64,7 +64,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import TypeAlias
 
-from brightline.rules.model import (
+from brightline.rules._model import (
     All,
     Any,
     Cmp,

@@ -18,7 +18,7 @@ import asyncio
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.engine import Engine
@@ -35,6 +35,9 @@ from brightline.service import (
     stats,
 )
 from brightline.service.actors import Actor
+
+if TYPE_CHECKING:
+    from brightline.rules import Decider
 
 
 class LedgerLike(Protocol):
@@ -71,9 +74,14 @@ class LedgerLike(Protocol):
 class Service:
     """Decisions, reviews, reports, statistics, accounts and the public ledger views."""
 
-    def __init__(self, engine: Engine, ledger: LedgerLike) -> None:
+    def __init__(self, engine: Engine, ledger: LedgerLike, decider: Decider | None = None) -> None:
+        from brightline import settings
+        from brightline.rules import Decider
+
         self.engine = engine
         self.ledger = ledger
+        # the service's own engine: the packs folder of the settings (or the shipped packs)
+        self.decider = decider if decider is not None else Decider(settings.current().packs_dir)
         self.review_lock = threading.Lock()
         self.custody_lock = threading.Lock()
         # Public reports accepted per client (hashed id) in a rolling window of seconds.

@@ -57,14 +57,12 @@ def _decided_record(
     decision_id: str | None,
 ) -> dict[str, Any]:
     """Check the actor and the case, decide it, and build the ledger record."""
-    from brightline import rules
-
     require(actor, "decide")
     if not isinstance(case, Mapping):
         raise InvalidCase(f"a case must be a JSON object (got {type(case).__name__})", field="case")
     if follow_up_of is not None:
         _check_follow_up(service, case, identifier("follow_up_of", follow_up_of), actor)
-    decision = rules.decide(dict(case))
+    decision = service.decider.decide(dict(case))
     return {
         "id": decision_id or new_id("d"),
         "case": dict(case),

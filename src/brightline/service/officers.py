@@ -627,8 +627,6 @@ def record_roll_call(service: Service, payload: Any, *, actor: Actor) -> dict[st
     anything is logged, so bad input changes nothing. Returns ``{"unit", "watch",
     "inspected_at", "inspections": [{officer, outcome, compliant, failures, receipt}], "failed"}``.
     """
-    from brightline import rules
-
     require_recorder(actor)
     roll = parse_roll_call(payload)
     if datetime.fromisoformat(roll.inspected_at) > utc_now() + timedelta(minutes=5):
@@ -647,7 +645,7 @@ def record_roll_call(service: Service, payload: Any, *, actor: Actor) -> dict[st
                 field="officer_id",
                 got=check.officer_id,
             )
-        decided.append((check, person, rules.decide(appearance_case(roll, check))))
+        decided.append((check, person, service.decider.decide(appearance_case(roll, check))))
     results = _log_all(service, roll, decided, actor)
     return {
         "unit": roll.unit,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -71,13 +72,14 @@ def submit_report(
     ``client_id`` (an address or session id) only counts reports for the rate limit; it is
     stored hashed in the index and never in the ledger. None skips the limit (seeding)."""
     now = utc_now()
-    fields = _validated(report, now=now)
+    packs = service.decider.packs_dir
+    fields = _validated(report, now=now, packs=packs)
     client_hash = None
     if client_id is not None:
         client_hash = hashlib.sha256(text("client_id", client_id, max_len=500).encode()).hexdigest()
         _check_rate(service, client_hash, now=now)
     at = fields["occurred_at"] or now.isoformat(timespec="seconds")
-    case, decision = _decided(fields, at)
+    case, decision = _decided(service, fields, at)
     record = {
         "id": report_id or new_id("r"),
         **fields,
@@ -96,7 +98,7 @@ def submit_report(
     }
 
 
-def _validated(report: Any, *, now: datetime) -> dict[str, Any]:
+def _validated(report: Any, *, now: datetime, packs: Path | None = None) -> dict[str, Any]:
     from brightline import rules
 
     report = mapping("report", report)
@@ -119,7 +121,7 @@ def _validated(report: Any, *, now: datetime) -> dict[str, Any]:
         "jurisdiction": choice(
             "jurisdiction",
             report.get("jurisdiction") or DEFAULT_JURISDICTION,
-            rules.available_packs(),
+            rules.available_packs(packs),
         ),
         "description": text("description", report.get("description"), max_len=MAX_DESCRIPTION),
         "place": optional_text("place", report.get("place"), max_len=MAX_SHORT),
@@ -129,13 +131,15 @@ def _validated(report: Any, *, now: datetime) -> dict[str, Any]:
     }
 
 
-def _decided(fields: Mapping[str, Any], at: str) -> tuple[dict[str, Any] | None, Any]:
+def _decided(
+    service: Service, fields: Mapping[str, Any], at: str
+) -> tuple[dict[str, Any] | None, Any]:
     """The case built from the report and the pack's decision; (None, None) when the pack has
     no kind for the category. Invalid facts raise ``InvalidCase`` naming the fact."""
     from brightline import rules
 
     kind = fields["kind"]
-    if kind not in rules.pack_catalog(fields["jurisdiction"])["kinds"]:
+    if kind not in rules.pack_catalog(fields["jurisdiction"], service.decider.packs_dir)["kinds"]:
         return None, None
     facts = dict(fields["facts"])
     if kind == "appearance":
@@ -143,7 +147,7 @@ def _decided(fields: Mapping[str, Any], at: str) -> tuple[dict[str, Any] | None,
         facts.setdefault("officer_type", "local")
     case = {"jurisdiction": fields["jurisdiction"], "at": at, "kind": kind, "facts": facts}
     try:
-        return case, rules.decide(case)
+        return case, service.decider.decide(case)
     except InvalidCase as exc:
         if exc.field != "at":
             raise

@@ -88,6 +88,10 @@ def create_app(
     _include_officers(app)
     _install_error_handlers(app)
     config = settings.current()
+    if config.packs_dir is not None:  # the law pages read the same packs as the service
+        from brightline.rules import use_packs_dir
+
+        use_packs_dir(config.packs_dir)
     codec = SessionCodec(secret or load_secret(config), max_age=config.session_lifetime)
     if secure_cookies is None:  # behind HTTPS in production: BRIGHTLINE_SECURE_COOKIES=1
         secure_cookies = config.secure_cookies

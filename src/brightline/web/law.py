@@ -87,9 +87,9 @@ def changes(name: str, first: date, second: date) -> dict[str, list[dict[str, An
 
 
 def packs_dir() -> Path:
-    from brightline.rules.registry import resolve_packs_dir
+    from brightline.rules import default_packs_dir
 
-    return Path(resolve_packs_dir())
+    return Path(default_packs_dir())
 
 
 @lru_cache(maxsize=4)
@@ -126,8 +126,7 @@ def scenarios_for(rule: dict[str, Any], pack: str) -> list[dict[str, Any]]:
 
 @lru_cache(maxsize=32)
 def _outcome_changes(name: str, first: date, second: date) -> dict[str, Any]:
-    from brightline.rules import load_pack
-    from brightline.rules.analysis import diff_pack
+    from brightline.rules import diff_pack, load_pack
 
     return dict(diff_pack(load_pack(name), first, second))
 

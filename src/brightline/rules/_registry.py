@@ -1,34 +1,51 @@
 """Where packs live, and loading each layered pack once per process.
 
-The packs folder is, in order: the argument, env ``BRIGHTLINE_PACKS_DIR``, ``brightline/_packs``
-inside an installed wheel, else ``<repo>/packs``.
+The packs folder is the argument when one is given, else the process default: the folder set by
+:func:`use_packs_dir` (the CLI and the service pass their setting once, at start), else
+``brightline/_packs`` inside an installed wheel, else ``<repo>/packs``. Settings come as
+arguments; no variable of the process is read here.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
 from brightline.errors import PackError
-from brightline.rules.law import load_law
-from brightline.rules.loader import PackLoader, available
-from brightline.rules.model import LawKey, LayeredPack
+from brightline.rules._law import load_law
+from brightline.rules._loader import PackLoader, available
+from brightline.rules._model import LawKey, LayeredPack
 
 _LOCK = threading.RLock()
 _PACKS: dict[tuple[Path, str], LayeredPack] = {}
+_CHOSEN: list[Path] = []
 
 
-def resolve_packs_dir(explicit: Path | str | None = None) -> Path:
-    if explicit is not None:
-        return Path(explicit)
-    env = os.environ.get("BRIGHTLINE_PACKS_DIR")
-    if env:
-        return Path(env)
+def default_packs_dir() -> Path:
+    """The process default packs folder (see the module docstring)."""
+    if _CHOSEN:
+        return _CHOSEN[0]
     bundled = Path(__file__).resolve().parents[1] / "_packs"
     if bundled.is_dir():
         return bundled
     return Path(__file__).resolve().parents[3] / "packs"
+
+
+def use_packs_dir(folder: Path | str | None) -> None:
+    """Make ``folder`` the process default packs folder (None: back to the bundled packs) and
+    forget every pack loaded before (see :func:`brightline.rules.reset`)."""
+    from brightline.rules._engine import reset
+
+    with _LOCK:
+        _CHOSEN.clear()
+        if folder is not None:
+            _CHOSEN.append(Path(folder))
+    reset()
+
+
+def resolve_packs_dir(explicit: Path | str | None = None) -> Path:
+    """``explicit`` as a path, else the process default."""
+    return Path(explicit) if explicit is not None else default_packs_dir()
 
 
 def load_pack(name: str, packs_dir: Path | str | None = None) -> LayeredPack:
@@ -59,6 +76,7 @@ def law_keys(packs_dir: Path | str | None = None) -> dict[str, dict[str, str | N
 
 
 def law_book(packs_dir: Path | str | None = None) -> dict[str, LawKey]:
+    """Every citation key of the packs folder's ``law.yaml``."""
     folder = resolve_packs_dir(packs_dir).resolve()
     path = folder / "law.yaml"
     if not path.is_file():

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from brightline.errors import BrightlineError
-from brightline.rules.engine import Decider
-from brightline.rules.registry import available_packs, load_pack, resolve_packs_dir
-from brightline.rules.yamlsource import display_path, read_source, validate
+from brightline.rules._engine import Decider
+from brightline.rules._registry import available_packs, load_pack, resolve_packs_dir
+from brightline.rules._yamlsource import display_path, read_source, validate
 
 SET_KEYS = ("cites", "obligations", "findings", "questions", "rules")
 LAW_LISTS = ("cites", "obligations", "findings")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from brightline.rules.model import All, Any, Cmp, Condition, Fact, FactValue, Kind, Known, Not
-from brightline.rules.yamlsource import PathKey, Source
+from brightline.rules._model import All, Any, Cmp, Condition, Fact, FactValue, Kind, Known, Not
+from brightline.rules._yamlsource import PathKey, Source
 
 COMPARISONS = ("equals", "in", "in_set", "is", "known")
 COMBINATORS = ("all", "any", "not")

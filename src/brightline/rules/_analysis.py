@@ -29,18 +29,17 @@ from operator import itemgetter
 from typing import Final
 
 from brightline.errors import InvalidInput
-from brightline.rules.model import (
-    All,
-    Cmp,
-    Condition,
-    Fact,
-    FactValue,
-    Kind,
-    Known,
-    LayeredPack,
-    Not,
-    Rule,
+from brightline.rules._compiled import (
+    Code,
+    CodeAll,
+    CodeCmp,
+    CodeKnown,
+    CodeNot,
+    CompiledRule,
+    FactCode,
+    Segment,
 )
+from brightline.rules._model import Fact, FactValue, Kind, LayeredPack
 
 # Three-valued masks: the set of values a rule or condition may take over a region of cases.
 T: Final = 1
@@ -97,30 +96,22 @@ def domain(fact: Fact) -> tuple[Value, ...]:
     return (*fact.values, UNKNOWN)
 
 
-def atom_mask(atom: Cmp | Known, value: Value) -> int:
-    """The three-valued result of one comparison for one value of its fact."""
-    if isinstance(atom, Known):
-        return T if (value is not UNKNOWN) == atom.known else F
-    if value is UNKNOWN:
+def _atom_mask(code: CodeCmp | CodeKnown, cls: ValueClass) -> int:
+    """The three-valued result of one comparison for every value of a class."""
+    if isinstance(code, CodeKnown):
+        return T if (cls.representative is not UNKNOWN) == code.known else F
+    if cls.representative is UNKNOWN:
         return U
-    return T if (value in atom.values) != atom.negate else F
-
-
-def atoms(cond: Condition) -> Iterator[Cmp | Known]:
-    if isinstance(cond, Cmp | Known):
-        yield cond
-    elif isinstance(cond, Not):
-        yield from atoms(cond.item)
-    else:
-        for item in cond.items:
-            yield from atoms(item)
+    return T if bool(cls.mask & code.mask) != code.negate else F
 
 
 @dataclass(frozen=True)
 class ValueClass:
-    """Values of one fact that no comparison in the rules tells apart."""
+    """Values of one fact that no comparison in the rules tells apart (``mask``: their bits;
+    the class of *unknown* has mask 0)."""
 
     values: tuple[Value, ...]
+    mask: int = 0
 
     @property
     def size(self) -> int:
@@ -141,12 +132,22 @@ class FactSpace:
         return sum(c.size for c in self.classes)
 
 
-def value_classes(fact: Fact, used: Sequence[Cmp | Known]) -> tuple[ValueClass, ...]:
-    """Partition ``fact``'s domain by the signature of results over the comparisons ``used``."""
-    groups: dict[tuple[int, ...], list[Value]] = {}
-    for value in domain(fact):
-        groups.setdefault(tuple(atom_mask(a, value) for a in used), []).append(value)
-    return tuple(ValueClass(tuple(vs)) for vs in groups.values())
+def _space_classes(code: FactCode, segments: Sequence[Segment]) -> tuple[ValueClass, ...]:
+    """The compiled segments' value classes of one fact, refined across the segments, and the
+    class of *unknown* (unless the fact has a default). A fact no rule reads is one class."""
+    read = [seg.classes[code.slot] for seg in segments if seg.classes[code.slot]]
+    groups: dict[tuple[int, ...], list[FactValue]] = {}
+    for value in code.values:
+        bit = code.bits[value]
+        key = tuple(next(i for i, c in enumerate(cs) if c.mask & bit) for cs in read)
+        groups.setdefault(key, []).append(value)
+    out = [ValueClass(tuple(vs), sum(code.bits[v] for v in vs)) for vs in groups.values()]
+    if code.default is None:
+        if read:
+            out.append(ValueClass((UNKNOWN,)))
+        else:
+            out[0] = ValueClass((*out[0].values, UNKNOWN), out[0].mask)
+    return tuple(out)
 
 
 # ----------------------------------------------------------------------------- compiled rules
@@ -154,66 +155,71 @@ def value_classes(fact: Fact, used: Sequence[Cmp | Known]) -> tuple[ValueClass, 
 
 @dataclass(frozen=True)
 class Instance:
-    """One rule as it stands on one day (its overriders are those in force that day)."""
+    """One compiled rule of one day's segment (its overriders are those in force that day)."""
 
-    rule: Rule
+    rule: CompiledRule
     day: int  # index into the space's days
     overriders: tuple[int, ...]  # instance indices
     facts: frozenset[int]  # fact positions its applies value depends on
 
 
 class Space:
-    """The cases of one kind on a few days, with every rule in force compiled to mask functions."""
+    """The cases of one kind on a few days, with every rule in force as a mask function over
+    regions, read from the compiled form (:func:`brightline.rules.compile_pack`)."""
 
     def __init__(self, pack: LayeredPack, kind: Kind, days: Sequence[date]) -> None:
+        from brightline.rules._engine import program_for
+
         self.pack = pack
         self.kind = kind
         self.days = tuple(days)
-        rules = [r for r in pack.rules_for(kind.name) if any(r.in_force(d) for d in days)]
-        used: dict[str, list[Cmp | Known]] = {f.name: [] for f in kind.facts}
-        for rule in rules:
-            for atom in atoms(rule.condition):
-                if atom not in used[atom.fact]:
-                    used[atom.fact].append(atom)
-        self.facts = tuple(FactSpace(f, value_classes(f, used[f.name])) for f in kind.facts)
+        compiled = program_for(pack).compiled.kinds[kind.name]
+        segments = []
+        for day in self.days:
+            seg = compiled.segment_on(day)
+            if seg is None:
+                raise InvalidInput(f"{day.isoformat()} is outside the pack's coverage")
+            segments.append(seg)
+        self.facts = tuple(
+            FactSpace(f, _space_classes(code, segments))
+            for f, code in zip(kind.facts, compiled.facts, strict=True)
+        )
         self.position = {fs.fact.name: i for i, fs in enumerate(self.facts)}
         self.total = _product(fs.size for fs in self.facts)
         self.instances: list[Instance] = []
         self._fns: list[MaskFn] = []
-        for d in range(len(self.days)):
-            self._add_day(d, [r for r in rules if r.in_force(self.days[d])])
+        for d, seg in enumerate(segments):
+            self._add_day(d, seg)
         self.by_fact = [
             tuple(i for i, inst in enumerate(self.instances) if pos in inst.facts)
             for pos in range(len(self.facts))
         ]
 
-    def _add_day(self, d: int, rules: list[Rule]) -> None:
-        index: dict[str, int] = {}
-        for rule in _overrider_order(rules):
-            over = tuple(index[r.id] for r in rules if rule.id in r.overrides)
-            deps = frozenset(self.position[a.fact] for a in atoms(rule.condition))
-            for o in over:
-                deps |= self.instances[o].facts
-            index[rule.id] = len(self.instances)
+    def _add_day(self, d: int, segment: Segment) -> None:
+        index: dict[int, int] = {}
+        for i in segment.order:
+            rule = segment.rules[i]
+            over = tuple(index[j] for j in rule.overriders)
+            deps = frozenset(s for s in range(len(self.facts)) if rule.deps >> s & 1)
+            index[i] = len(self.instances)
             self.instances.append(Instance(rule, d, over, deps))
-            self._fns.append(self._compile(rule.condition))
+            self._fns.append(self._compile(rule.code))
 
-    def _compile(self, cond: Condition) -> MaskFn:
-        if isinstance(cond, Cmp | Known):
-            pos = self.position[cond.fact]
-            classes = self.facts[pos].classes
-            table = [atom_mask(cond, c.representative) for c in classes]
+    def _compile(self, code: Code) -> MaskFn:
+        if isinstance(code, CodeCmp | CodeKnown):
+            pos = code.slot
+            table = [_atom_mask(code, c) for c in self.facts[pos].classes]
             whole = 0
             for m in table:
                 whole |= m
             table.append(whole)  # index -1: the fact is still open
             frozen = tuple(table)
             return lambda s: frozen[s[pos]]
-        if isinstance(cond, Not):
-            inner = self._compile(cond.item)
+        if isinstance(code, CodeNot):
+            inner = self._compile(code.item)
             return lambda s: NOT[inner(s)]
-        parts = tuple(self._compile(c) for c in cond.items)
-        table2, start = (AND, T) if isinstance(cond, All) else (OR, F)
+        parts = tuple(self._compile(c) for c in code.items)
+        table2, start = (AND, T) if isinstance(code, CodeAll) else (OR, F)
         return lambda s: _fold(table2, start, parts, s)
 
     def masks(self, state: State, parent: list[int] | None, changed: int) -> list[int]:
@@ -261,24 +267,6 @@ def _product(sizes: Iterable[int]) -> int:
     for s in sizes:
         out *= s
     return out
-
-
-def _overrider_order(rules: list[Rule]) -> list[Rule]:
-    """Rules ordered so that every overrider comes before the rules it overrides (a DAG)."""
-    by_id = {r.id: r for r in rules}
-    done: dict[str, Rule] = {}
-
-    def visit(rule: Rule) -> None:
-        if rule.id in done:
-            return
-        for other in rules:
-            if rule.id in other.overrides:
-                visit(other)
-        done[rule.id] = rule
-
-    for rule in by_id.values():
-        visit(rule)
-    return list(done.values())
 
 
 # ----------------------------------------------------------------------------- the search
@@ -489,7 +477,7 @@ OutcomeFn = Callable[[LayeredPack, dict[str, object]], str]
 
 def engine_decision(pack: LayeredPack, case: dict[str, object]) -> dict[str, object]:
     """The engine's decision for ``case`` under ``pack`` (no flips)."""
-    from brightline.rules.engine import decide_with
+    from brightline.rules._engine import decide_with
 
     return decide_with(pack, case, flips=False)
 
@@ -527,9 +515,10 @@ def confirm_examples(pack: LayeredPack, result: KindCheck) -> None:
 
 
 def segments(pack: LayeredPack, kind: str) -> list[date]:
-    """The first day of every stretch of time over which ``kind``'s rules in force do not change."""
-    lo, hi = pack.top.covers_from, pack.top.covers_until
-    return [d for d in pack.boundaries(kind) if lo <= d and (hi is None or d < hi)]
+    """The first day of every date segment of ``kind`` (its rules in force do not change)."""
+    from brightline.rules._engine import program_for
+
+    return list(program_for(pack).compiled.kinds[kind].starts)
 
 
 @dataclass
@@ -577,7 +566,7 @@ def _conflict_candidates(space: Space) -> Iterator[tuple[int, int]]:
         for q, xq in enumerate(inst):
             if xq.rule.effect != "permit" or xq.rule.fallback or xq.rule.pack != xp.rule.pack:
                 continue
-            if xp.rule.id in xq.rule.overrides or xq.rule.id in xp.rule.overrides:
+            if xp.rule.id in xq.rule.source.overrides or xq.rule.id in xp.rule.source.overrides:
                 continue
             yield p, q
 

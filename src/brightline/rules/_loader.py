@@ -16,9 +16,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from brightline.errors import PackError
-from brightline.rules.conditions import ConditionParser
-from brightline.rules.law import load_law
-from brightline.rules.model import (
+from brightline.rules._conditions import ConditionParser
+from brightline.rules._law import load_law
+from brightline.rules._model import (
     ALWAYS,
     BOOL_VALUES,
     FALLBACK_EFFECTS,
@@ -31,7 +31,7 @@ from brightline.rules.model import (
     Pack,
     Rule,
 )
-from brightline.rules.yamlsource import (
+from brightline.rules._yamlsource import (
     PathKey,
     Source,
     display_path,

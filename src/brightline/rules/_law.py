@@ -6,8 +6,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from brightline.rules.model import LawKey
-from brightline.rules.yamlsource import display_path, parse_day, read_source, validate
+from brightline.rules._model import LawKey
+from brightline.rules._yamlsource import display_path, parse_day, read_source, validate
 
 
 def load_law(path: Path, packs_dir: Path) -> tuple[MappingProxyType[str, LawKey], str]:

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from brightline.rules.registry import load_pack
+from brightline.rules._registry import load_pack
 
 
 def pack_catalog(name: str, packs_dir: Path | str | None = None) -> dict[str, Any]:

@@ -13,32 +13,33 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from brightline.errors import InvalidCase
-from brightline.rules.model import LayeredPack
 
 _NEAR_CACHE = 100_000
 
 
 class Timeline:
-    def __init__(self, pack: LayeredPack) -> None:
-        zone = ZoneInfo(pack.timezone)
-        top = pack.top
-        days = {top.covers_from}
-        for rule in pack.rules:
-            days.add(rule.valid_from)
-            if rule.valid_until is not None:
-                days.add(rule.valid_until)
-        if top.covers_until is not None:
-            days.add(top.covers_until)
-        self.pack = pack.name
-        self.covers_from = top.covers_from
-        self.covers_until = top.covers_until
-        self.days: list[date] = sorted(d for d in days if d >= top.covers_from)
+    """Places moments among the segments starting on ``starts`` (local days in ``timezone``)."""
+
+    def __init__(
+        self,
+        pack: str,
+        timezone: str,
+        starts: tuple[date, ...],
+        covers_from: date,
+        covers_until: date | None,
+    ) -> None:
+        zone = ZoneInfo(timezone)
+        days = set(starts) | {covers_from}
+        if covers_until is not None:
+            days.add(covers_until)
+        self.pack = pack
+        self.covers_from = covers_from
+        self.covers_until = covers_until
+        self.days: list[date] = sorted(d for d in days if d >= covers_from)
         self.ordinals = [d.toordinal() for d in self.days]
         self.stamps = [datetime.combine(d, time(), zone).timestamp() for d in self.days]
         self._near: dict[int, int | None] = {}
-        self.end = (
-            self.days.index(top.covers_until) if top.covers_until is not None else len(self.days)
-        )
+        self.end = self.days.index(covers_until) if covers_until is not None else len(self.days)
 
     def segment(self, at: object) -> int:
         """The index of the segment holding ``at`` (into :attr:`days`); InvalidCase if outside."""
