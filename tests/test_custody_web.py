@@ -119,3 +119,19 @@ def test_inbox_lists_resolves_exports_and_the_resident_sees_the_status(sqlite_we
     assert REPORT["description"] not in exported.text
     assert client.get("/oversight/inbox?status=open&format=json").json()["total"] == 0
     assert client.get("/oversight/inbox?format=xml").status_code == 422
+
+
+def test_decisions_list_filters_sorts_and_exports(sqlite_web: Web) -> None:  # noqa: F811
+    from test_web_support import DETAINER_CASE, OPEN_CASE
+
+    w = sqlite_web
+    for case in (DETAINER_CASE, OPEN_CASE):
+        w.client.post("/api/v1/decisions", json=case, headers=w.auth("officer"))
+    client = w.login("supervisor")
+    page = client.get("/decisions?kind=assistance&month_from=2025-11&sort=at&order=asc")
+    assert page.status_code == 200 and "1 in all" in page.text
+    rows = list(csv.DictReader(io.StringIO(client.get("/decisions?format=csv&order=asc").text)))
+    assert [r["outcome"] for r in rows] == ["prohibited", "needs_review"]
+    assert client.get("/decisions?format=json&outcome=prohibited").json()["total"] == 1
+    assert client.get("/decisions?sort=actor").status_code == 422
+    assert client.get("/decisions?month_from=2025").status_code == 422

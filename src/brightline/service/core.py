@@ -154,10 +154,17 @@ class Service:
         return decisions.get_decision(self, decision_id, actor=actor)
 
     def list_decisions(
-        self, *, actor: Actor, outcome: str | None = None, limit: int = 50, offset: int = 0
+        self,
+        *,
+        actor: Actor,
+        outcome: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        **query: Any,
     ) -> dict[str, Any]:
+        """See ``decisions.list_decisions`` (filters kind, month_from, month_to; sort, order)."""
         return decisions.list_decisions(
-            self, actor=actor, outcome=outcome, limit=limit, offset=offset
+            self, actor=actor, outcome=outcome, limit=limit, offset=offset, **query
         )
 
     # -- reviews ----------------------------------------------------------------------------

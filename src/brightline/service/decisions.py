@@ -17,7 +17,7 @@ from brightline.errors import Forbidden, InvalidCase, InvalidRequest, NotFound
 from brightline.service import entries
 from brightline.service.actors import Actor, require
 from brightline.service.stamps import iso, month_of, new_id, utc_now
-from brightline.service.validation import OUTCOMES, choice, identifier, page
+from brightline.service.validation import OUTCOMES, choice, identifier, page, text
 from brightline.store.tables_app import decisions as decisions_t
 from brightline.store.tables_app import reviews as reviews_t
 
@@ -161,6 +161,13 @@ def summary(row: Row[Any]) -> dict[str, Any]:
     }
 
 
+def _month(field: str, value: Any) -> str:
+    raw = text(field, value, max_len=7)
+    if len(raw) != 7 or raw[4] != "-" or not (raw[:4] + raw[5:]).isdigit():
+        raise InvalidRequest(f"{field} must be a month YYYY-MM (got {raw!r})", field=field)
+    return raw
+
+
 def get_decision(service: Service, decision_id: str, *, actor: Actor) -> dict[str, Any]:
     """The decision with its case, a fresh receipt (inclusion proof against the latest
     checkpoint), its follow-ups and its review."""
@@ -216,6 +223,9 @@ def _review_view(row: Row[Any]) -> dict[str, Any]:
     }
 
 
+LIST_SORTS = ("ledger_index", "at", "kind", "outcome")
+
+
 def list_decisions(
     service: Service,
     *,
@@ -223,27 +233,42 @@ def list_decisions(
     outcome: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    kind: str | None = None,
+    month_from: str | None = None,
+    month_to: str | None = None,
+    sort: str = "ledger_index",
+    order: str = "desc",
 ) -> dict[str, Any]:
-    """Newest first: ``{"items": [summary...], "total", "limit", "offset"}``. Officers see only
-    their own decisions; supervisors and auditors see all."""
+    """Newest first unless ``sort``/``order`` say otherwise (sorts: :data:`LIST_SORTS`):
+    ``{"items": [summary...], "total", "limit", "offset"}``; filters ``outcome``, ``kind`` and
+    the months of the conduct (``YYYY-MM``). Officers see only their own decisions; supervisors
+    and auditors see all."""
     if not actor.can("read_all_decisions"):
         require(actor, "read_own_decisions")
     if outcome is not None:
         choice("outcome", outcome, OUTCOMES)
+    choice("sort", sort, LIST_SORTS)
+    choice("order", order, ("asc", "desc"))
     limit, offset = page(limit, offset)
     where = []
     if outcome is not None:
         where.append(decisions_t.c.outcome == outcome)
+    if kind is not None:
+        where.append(decisions_t.c.kind == text("kind", kind, max_len=40))
+    if month_from is not None:
+        where.append(decisions_t.c.month >= _month("month_from", month_from))
+    if month_to is not None:
+        where.append(decisions_t.c.month <= _month("month_to", month_to))
     if not actor.can("read_all_decisions"):
         where.append(decisions_t.c.actor_username == actor.username)
+    column = decisions_t.c[sort]
+    ordering = [column.desc() if order == "desc" else column.asc()]
+    if sort != "ledger_index":
+        ordering.append(decisions_t.c.ledger_index.desc())
     with service.reading() as conn:
         total = conn.execute(select(func.count()).select_from(decisions_t).where(*where)).scalar()
         rows = conn.execute(
-            select(decisions_t)
-            .where(*where)
-            .order_by(decisions_t.c.ledger_index.desc())
-            .limit(limit)
-            .offset(offset)
+            select(decisions_t).where(*where).order_by(*ordering).limit(limit).offset(offset)
         ).all()
     states = review_states(service, rows)
     items = [{**summary(r), **states[r.id]} for r in rows]

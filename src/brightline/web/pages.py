@@ -202,15 +202,70 @@ async def screen(request: Request, service: ServiceDep, actor: ActorDep) -> Resp
 # ---- decisions ---------------------------------------------------------------------------------
 
 
+DECISION_COLUMNS = (
+    "id",
+    "ledger_index",
+    "jurisdiction",
+    "kind",
+    "outcome",
+    "at",
+    "month",
+    "follow_up_of",
+    "review_status",
+    "created_at",
+)
+
+
 @router.get("/decisions")
 def decisions(
-    request: Request, service: ServiceDep, actor: ActorDep, outcome: str | None = None
+    request: Request,
+    service: ServiceDep,
+    actor: ActorDep,
+    outcome: str | None = None,
+    kind: str | None = None,
+    month_from: str | None = None,
+    month_to: str | None = None,
+    sort: str = "ledger_index",
+    order: str = "desc",
+    format: str | None = None,
 ) -> Response:
+    """The staff list of decisions: filter, sort, and export the whole list (CSV or JSON)."""
+    from brightline.service.exports import FORMATS
+    from brightline.service.validation import choice
+    from brightline.web.oversight import export
+
     if actor.role == "public":
         raise AuthError("sign in to see decisions")
-    page = service.list_decisions(actor=actor, outcome=outcome or None, limit=100)
+    fmt = choice("format", format or "html", FORMATS)
+    query: dict[str, Any] = {
+        "outcome": outcome or None,
+        "kind": kind or None,
+        "month_from": month_from or None,
+        "month_to": month_to or None,
+        "sort": sort,
+        "order": order,
+    }
+    if fmt != "html":
+        items: list[dict[str, Any]] = []
+        while True:
+            part = service.list_decisions(actor=actor, limit=200, offset=len(items), **query)
+            items.extend(part["items"])
+            if len(items) >= part["total"] or not part["items"]:
+                break
+        return export(items, DECISION_COLUMNS, fmt, "decisions")
+    page = service.list_decisions(actor=actor, limit=100, **query)
     return render(
-        request, "decisions.html", items=page["items"], total=page["total"], outcome=outcome or ""
+        request,
+        "decisions.html",
+        items=page["items"],
+        total=page["total"],
+        outcome=outcome or "",
+        filters={k: v for k, v in query.items() if v and k not in ("sort", "order")},
+        sort=sort,
+        order=order,
+        sorts=("ledger_index", "at", "kind", "outcome"),
+        kinds=("assistance", "appearance", "federal_conduct", "property_use"),
+        query=str(request.url.query),
     )
 
 
