@@ -118,7 +118,9 @@ def test_review_queue_by_role(sqlite_web: Web) -> None:
 
 
 def test_public_report_gives_a_receipt_page(sqlite_web: Web) -> None:
-    form = sqlite_web.client.get("/report").text
+    first = sqlite_web.client.get("/report").text
+    assert 'value="unknown"' in first and 'value="officer_appearance"' not in first
+    form = sqlite_web.client.get("/report?who=cpd").text
     assert 'value="officer_appearance"' in form
     reply = sqlite_web.client.post(
         "/report",

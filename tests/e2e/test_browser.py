@@ -70,7 +70,9 @@ def test_answer_a_question_and_see_the_new_decision(page: Any, server: Server) -
 
 def test_public_report_receipt_verifies_in_the_page(page: Any, server: Server) -> None:
     page.goto(server.url + "/report")
-    page.select_option("#category", "federal_conduct")
+    page.get_by_label("Federal agents (ICE, CBP, Border Patrol, HSI, FBI and others)").check()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Federal agents' conduct").check()
     page.get_by_label("What happened?").fill("Agents without any visible ID detained a man.")
     page.get_by_role("button", name="Send report").click()
     page.wait_for_url("**/reports/*")

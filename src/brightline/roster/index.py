@@ -7,16 +7,26 @@ without touching the database. Every lookup returns *every* match: a star is not
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from brightline.roster.names import allowed_typos, display_name, edit_distance, readings, squash
+from brightline.roster.names import (
+    allowed_typos,
+    display_name,
+    edit_distance,
+    readings,
+    sound_key,
+    squash,
+)
 from brightline.roster.vocabulary import Vocabulary
 
+# exact spelling and names that sound the same are shown together (exact first); prefix and
+# close spellings are tried only when neither finds anyone.
 NAME_TIERS = ("exact", "prefix", "close")
 MIN_PREFIX = 3
+MIN_SOUND = 4  # shorter names sound like too many others
 
 
 @dataclass(frozen=True)
@@ -79,10 +89,13 @@ class Person:
 
 @dataclass(frozen=True)
 class NameSearch:
-    """The people a name found and how (``exact``, ``prefix``, ``close`` or None: nothing)."""
+    """The people a name found and how (``exact``, ``sound``: spelled otherwise but sounding
+    the same, ``prefix``, ``close`` or None: nothing), best matches first. ``spellings``: the
+    last names found that differ from what was typed, most officers first (for "did you mean")."""
 
     tier: str | None
     people: list[Person]
+    spellings: tuple[str, ...] = ()
 
 
 def _last_keys(person: Person) -> set[str]:
@@ -99,6 +112,7 @@ class RosterIndex:
         self._stars: dict[int, list[int]] = defaultdict(list)
         self._units: dict[int, list[int]] = defaultdict(list)
         self._last: dict[str, list[int]] = defaultdict(list)
+        self._ranks: Counter[str] = Counter(p.rank for p in ordered if p.rank)
         for person in ordered:
             for star in person.star_numbers():
                 self._stars[star].append(person.id)
@@ -107,6 +121,10 @@ class RosterIndex:
             for key in _last_keys(person):
                 self._last[key].append(person.id)
         self.last_names = Vocabulary(self._last)
+        self._sounds: dict[str, list[str]] = defaultdict(list)
+        for key in self._last:
+            if len(key) >= MIN_SOUND:
+                self._sounds[sound_key(key)].append(key)
 
     def __len__(self) -> int:
         return len(self.people)
@@ -120,17 +138,52 @@ class RosterIndex:
     def units(self) -> list[int]:
         return sorted(self._units)
 
+    def ranks(self) -> list[str]:
+        """The distinct ranks, most officers first."""
+        return [rank for rank, _ in self._ranks.most_common()]
+
     def by_name(self, text: str) -> NameSearch:
-        """Exact, then prefix, then close matches: the first tier that finds anyone wins."""
+        """Exact and same-sounding last names together (exact spellings ranked first); if they
+        find no one, names starting like it; then close spellings (typos, swapped letters)."""
         options = [(first, last) for first, last in readings(text) if last]
-        for tier in NAME_TIERS:
+        typed = {last for _, last in options}
+        exact: set[int] = set()
+        alike: set[int] = set()
+        for first, last in options:
+            exact.update(self._name_tier("exact", first, last))
+            alike.update(self._sounding(first, last))
+        if exact or alike:
+            ranked = sorted(exact, key=self._order.__getitem__) + sorted(
+                alike - exact, key=self._order.__getitem__
+            )
+            return self._found("exact" if exact else "sound", ranked, typed)
+        for tier in NAME_TIERS[1:]:
             found: set[int] = set()
             for first, last in options:
                 found.update(self._name_tier(tier, first, last))
             if found:
-                ids = sorted(found, key=self._order.__getitem__)
-                return NameSearch(tier, [self.people[i] for i in ids])
+                return self._found(tier, sorted(found, key=self._order.__getitem__), typed)
         return NameSearch(None, [])
+
+    def _found(self, tier: str, ids: list[int], typed: set[str]) -> NameSearch:
+        people = [self.people[i] for i in ids]
+        counts: dict[str, int] = defaultdict(int)
+        shown: dict[str, str] = {}
+        for person in people:
+            if person.last_ns not in typed:
+                counts[person.last_ns] += 1
+                shown.setdefault(person.last_ns, person.last_name)
+        spellings = tuple(shown[k] for k in sorted(counts, key=lambda k: (-counts[k], k)))
+        return NameSearch(tier, people, spellings)
+
+    def _sounding(self, first: str | None, last: str) -> list[int]:
+        if len(last) < MIN_SOUND:
+            return []
+        keys = [k for k in self._sounds.get(sound_key(last), ()) if k != last]
+        ids = [i for key in keys for i in self._last[key]]
+        if first is None:
+            return ids
+        return [i for i in ids if _first_fits(self.people[i].first_ns, first, False)]
 
     def _name_tier(self, tier: str, first: str | None, last: str) -> list[int]:
         if tier == "exact":
@@ -152,4 +205,8 @@ def _first_fits(candidate: str, typed: str, typos: bool) -> bool:
     if not typos:
         return False
     limit = allowed_typos(len(typed))
-    return edit_distance(candidate, typed, limit) <= limit
+    if edit_distance(candidate, typed, limit) <= limit:
+        return True
+    # a first name typed in full but misspelled: compare with the same length of the name
+    head = candidate[: len(typed)]
+    return len(typed) >= MIN_SOUND and sound_key(head) == sound_key(typed)

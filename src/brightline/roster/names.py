@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import jellyfish
+from rapidfuzz.distance import OSA
+
 _NOT_LETTER = re.compile(r"[^A-Z]")
 _SEPARATORS = re.compile(r"[\s,]+")
 
@@ -44,19 +47,19 @@ def allowed_typos(length: int) -> int:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` as soon as it must exceed it."""
+    """Edit distance of ``a`` and ``b`` counting a swap of two neighbouring letters as one edit
+    (optimal string alignment: "SMIHT" is one edit from "SMITH"), or ``limit + 1`` as soon as it
+    must exceed ``limit``. Computed by rapidfuzz."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            cost = 0 if ca == cb else 1
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return min(previous[-1], limit + 1)
+    return int(OSA.distance(a, b, score_cutoff=limit))
+
+
+def sound_key(name: str) -> str:
+    """How a squashed name sounds (Metaphone, by jellyfish): spellings that sound alike share a
+    key, which catches the Spanish surname variants typed every day (GONZALES and GONZALEZ,
+    RODRIQUEZ and RODRIGUEZ, VASQUEZ and VAZQUEZ, PERES and PEREZ)."""
+    return str(jellyfish.metaphone(name)) if name else ""
 
 
 def display_name(first: str, middle: str, last: str, suffix: str) -> str:

@@ -6,9 +6,12 @@ two indexes, each of which finds *every* word within the distance, verified by t
 
 - distance 1: every word and each of its one-letter deletions (two words are at most one edit
   apart exactly when they share such a variant);
-- distance 2 (typed words of 8 letters or more): padded trigrams. Each edit destroys at most three
-  trigrams, so a word within 2 edits shares at least ``distinct trigrams - 6`` of the query's; when
-  that bound is not positive the words of nearby length are scanned instead.
+- distance 2 (typed words of 8 letters or more): padded trigrams. Each edit destroys at most four
+  trigrams (a swap of neighbours four, any other edit three), so a word within 2 edits shares at
+  least ``distinct trigrams - 8`` of the query's; when that bound is not positive the words of
+  nearby length are scanned instead.
+
+Distances count a swap of two neighbouring letters as one edit (see ``names.edit_distance``).
 """
 
 from __future__ import annotations
@@ -79,7 +82,7 @@ class Vocabulary:
 
     def _near_two(self, word: str) -> set[int]:
         grams = _trigrams(word)
-        needed = len(grams) - 6
+        needed = len(grams) - 8
         if needed <= 0:
             sizes = range(len(word) - 2, len(word) + 3)
             return {n for size in sizes for n in self._by_length.get(size, ())}

@@ -180,6 +180,7 @@ def _fact(source: Source, name: str, node: Mapping[str, Any], path: PathKey) -> 
         raise source.error(
             f"default {default!r} is not a value of fact {name!r}", (*path, "default")
         )
+    labels, translations = _wording(source, name, node, values, path)
     return Fact(
         name=name,
         type=kind,
@@ -187,7 +188,41 @@ def _fact(source: Source, name: str, node: Mapping[str, Any], path: PathKey) -> 
         default=default,
         description=str(node.get("description", "")),
         question=str(node.get("question", "")),
+        labels=labels,
+        translations=translations,
     )
+
+
+def _wording(
+    source: Source, name: str, node: Mapping[str, Any], values: tuple[FactValue, ...], path: PathKey
+) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """A fact's value labels and translations, checked: labels name values of the fact, and each
+    translation has a question and a label for every value the English labels name."""
+    names = {str(v).lower() if isinstance(v, bool) else str(v) for v in values}
+    labels = {str(k): str(v) for k, v in (node.get("labels") or {}).items()}
+    for value in labels:
+        if value not in names:
+            raise source.error(
+                f"label for {value!r}, which is not a value of fact {name!r} "
+                f"(values: {', '.join(sorted(names))})",
+                (*path, "labels", value),
+            )
+    translations: dict[str, dict[str, Any]] = {}
+    for code, entry in (node.get("translations") or {}).items():
+        where = (*path, "translations", code)
+        if not entry.get("question"):
+            raise source.error(f"the {code} translation of fact {name!r} has no question", where)
+        theirs = {str(k): str(v) for k, v in (entry.get("labels") or {}).items()}
+        missing = sorted(set(labels) - set(theirs))
+        extra = sorted(set(theirs) - set(labels))
+        if missing or extra:
+            raise source.error(
+                f"the {code} translation of fact {name!r} must label the same values as the "
+                f"English labels: missing {missing or 'none'}, not in the English {extra or 'none'}",
+                (*where, "labels"),
+            )
+        translations[str(code)] = {"question": str(entry["question"]), "labels": theirs}
+    return labels, translations
 
 
 def _merge_kinds(
@@ -227,6 +262,7 @@ def _merge_kind(base: Kind | None, upper: Kind, source: Source, path: PathKey | 
         facts[facts.index(old)] = Fact(
             old.name, old.type, old.values, old.default,
             fact.description or old.description, fact.question or old.question,
+            fact.labels or old.labels, {**old.translations, **fact.translations},
         )
     return Kind(upper.name, upper.description or base.description, tuple(facts))
 

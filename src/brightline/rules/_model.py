@@ -79,6 +79,12 @@ class Fact:
     default: FactValue | None = None
     description: str = ""
     question: str = ""
+    # Plain words for people: English labels of values, and per language code the question
+    # and the labels ({"es": {"question": ..., "labels": {...}}}). Not part of the domain.
+    labels: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    translations: Mapping[str, Mapping[str, object]] = field(
+        default_factory=dict, hash=False, compare=False
+    )
 
     def same_domain(self, other: Fact) -> bool:
         """True when ``other`` declares the same fact (type, values, default); wording may differ."""
@@ -92,6 +98,8 @@ class Fact:
             "default": self.default,
             "description": self.description,
             "question": self.question,
+            "labels": dict(self.labels),
+            "translations": {code: dict(t) for code, t in self.translations.items()},
         }
 
 

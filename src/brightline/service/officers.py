@@ -32,7 +32,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from brightline.errors import AuthError, Forbidden, InvalidRequest, NotFound
-from brightline.roster.index import Person, RosterIndex, StarHolding
+from brightline.roster.index import NameSearch, Person, RosterIndex, StarHolding
 from brightline.roster.linking import LinkKey, link_profiles
 from brightline.roster.names import squash
 from brightline.roster.records import (
@@ -499,11 +499,16 @@ def find_officers(
     unit: Any = None,
     limit: Any = 50,
     offset: Any = 0,
+    rank: Any = None,
+    status: Any = None,
 ) -> dict[str, Any]:
-    """Every officer matching all the criteria given (star, name, unit), public fields only.
+    """Every officer matching all the criteria given (star, name, unit; narrowed by rank and
+    status), public fields only, best name matches first.
 
-    Returns ``{"query", "count", "results", "name_match", "help"}``: ``name_match`` says how the
-    name matched (exact, prefix, close); ``help`` explains a miss (None when something matched).
+    Returns ``{"query", "count", "results", "name_match", "spellings", "shared_star", "help"}``:
+    ``name_match`` says how the name matched (exact, sound, prefix, close); ``spellings`` the
+    other last names found (for "did you mean"); ``shared_star`` is set when two or more active
+    officers hold the star asked for; ``help`` explains a miss (None when something matched).
     """
     star_n = _query_number("star", star, 9_999_999)
     unit_n = _query_number("unit", unit, 9999)
@@ -517,18 +522,69 @@ def find_officers(
     limit_n = _page_value("limit", limit, 1, MAX_RESULTS)
     offset_n = _page_value("offset", offset, 0, 10**6)
     index = roster_index(service)
-    people, tier = _matching(index, star_n, name_t, unit_n)
+    rank_t = _rank_arg(index, rank)
+    status_t = _status_arg(status)
+    people, search = _matching(index, star_n, name_t, unit_n)
+    if rank_t is not None:
+        people = [p for p in people if p.rank == rank_t]
+    if status_t is not None:
+        people = [p for p in people if p.active == (status_t == "active")]
     shown = people[offset_n : offset_n + limit_n]
+    holders = [p for p in index.by_star(star_n) if p.active] if star_n is not None else []
     return {
-        "query": {"star": star_n, "name": name_t, "unit": unit_n},
+        "query": {
+            "star": star_n,
+            "name": name_t,
+            "unit": unit_n,
+            "rank": rank_t,
+            "status": status_t,
+        },
         "count": len(people),
         "limit": limit_n,
         "offset": offset_n,
-        "name_match": tier,
+        "name_match": search.tier if search else None,
+        "spellings": list(search.spellings[:5]) if search else [],
+        "shared_star": (
+            {"star": star_n, "active_holders": len(holders)} if len(holders) > 1 else None
+        ),
         "results": [_view(p, star_n) for p in shown],
         "help": None if people else _no_match_help(len(index)),
         "roster_size": len(index),
     }
+
+
+STATUSES = ("active", "inactive")
+
+
+def _status_arg(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if str(value) not in STATUSES:
+        raise InvalidRequest(
+            f"status must be one of {', '.join(STATUSES)}, got {str(value)[:20]!r}",
+            field="status",
+            allowed=list(STATUSES),
+        )
+    return str(value)
+
+
+def _rank_arg(index: RosterIndex, value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    ranks = index.ranks()
+    text = str(value).strip().upper()
+    if text not in ranks:
+        raise InvalidRequest(
+            f"rank {str(value)[:40]!r} is not a rank of the roster; allowed: {', '.join(ranks)}",
+            field="rank",
+            allowed=ranks,
+        )
+    return text
+
+
+def officer_ranks(service: Service) -> list[str]:
+    """The ranks of the roster, for a filter."""
+    return roster_index(service).ranks()
 
 
 def _no_match_help(roster_size: int) -> dict[str, Any]:
@@ -547,9 +603,11 @@ def _page_value(field: str, value: Any, low: int, high: int) -> int:
 
 def _matching(
     index: RosterIndex, star: int | None, name: str | None, unit: int | None
-) -> tuple[list[Person], str | None]:
+) -> tuple[list[Person], NameSearch | None]:
+    """The people matching every criterion given, in the name search's order when a name was
+    given (best matches first), else the index's order."""
     groups: list[list[Person]] = []
-    tier = None
+    search = None
     if star is not None:
         groups.append(index.by_star(star))
     if unit is not None:
@@ -557,10 +615,9 @@ def _matching(
     if name is not None:
         search = index.by_name(name)
         groups.append(search.people)
-        tier = search.tier
-    smallest = min(groups, key=len)
-    others = [{p.id for p in g} for g in groups if g is not smallest]
-    return [p for p in smallest if all(p.id in ids for ids in others)], tier
+    lead = search.people if search is not None else min(groups, key=len)
+    others = [{p.id for p in g} for g in groups if g is not lead]
+    return [p for p in lead if all(p.id in ids for ids in others)], search
 
 
 def _view(person: Person, star: int | None) -> dict[str, Any]:
@@ -575,10 +632,65 @@ def _view(person: Person, star: int | None) -> dict[str, Any]:
 def get_officer(service: Service, officer_id: Any) -> dict[str, Any]:
     """One officer's public view by id."""
     number = _query_number("officer_id", officer_id, 10**9)
-    person = roster_index(service).people.get(number or -1)
+    person = roster_index(service).people.get(number if number is not None else -1)
     if person is None:
         raise NotFound(f"no officer with id {officer_id}", officer_id=officer_id)
     return person.public_view()
+
+
+def officer_detail(service: Service, officer_id: Any) -> dict[str, Any]:
+    """One officer's page: the public view, the star numbers with where each is recorded and
+    how many other officers hold it, and the assignment (unit) history, oldest first."""
+    view = get_officer(service, officer_id)
+    index = roster_index(service)
+    person = index.people[view["id"]]
+    stars = []
+    seen: set[int] = set()
+    for holding in sorted(person.stars, key=lambda h: h.field != "current_star"):
+        if holding.star in seen:
+            continue
+        seen.add(holding.star)
+        others = sum(1 for p in index.by_star(holding.star) if p.id != person.id)
+        stars.append(
+            {
+                "star": holding.star,
+                "current": holding.star == person.current_star,
+                "field": "profile_star" if holding.field == "current_star" else "roster_star",
+                "source": holding.source.split(":", 1)[0],
+                "others": others,
+            }
+        )
+    o, h = roster_officers, roster_unit_history
+    with service.reading() as conn:
+        ids = [
+            r[0]
+            for r in conn.execute(
+                select(o.c.id).where((o.c.id == person.id) | (o.c.same_as == person.id))
+            )
+        ]
+        rows = conn.execute(
+            select(h.c.unit, h.c.start_date, h.c.end_date, h.c.seq)
+            .where(h.c.officer_id.in_(ids))
+            .order_by(h.c.start_date, h.c.seq)
+        ).all()
+        wanted = {r.unit for r in rows}
+        names = dict(
+            conn.execute(
+                select(roster_units.c.unit, roster_units.c.description).where(
+                    roster_units.c.unit.in_(wanted)
+                )
+            ).all()
+        )
+    history = [
+        {
+            "unit": r.unit,
+            "unit_description": names.get(r.unit, ""),
+            "start_date": r.start_date.isoformat() if r.start_date else None,
+            "end_date": r.end_date.isoformat() if r.end_date else None,
+        }
+        for r in rows
+    ]
+    return {**view, "star_history": stars, "unit_history": history}
 
 
 def roster_summary(service: Service) -> dict[str, Any]:

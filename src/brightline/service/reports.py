@@ -48,6 +48,10 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "immigration_assistance": ("assistance", "CPD helping an immigration operation"),
     "property_use": ("property_use", "City property used for immigration enforcement"),
     "federal_conduct": ("federal_conduct", "A federal agent's conduct"),
+    # Who they were is not known: decided as conduct of agents, never as a CPD member's
+    # appearance (the CPD uniform rules would assume what the reporter did not say).
+    "unidentified": ("federal_conduct", "Masked or unidentified people acting as police"),
+    "other_police": ("federal_conduct", "Another police force's conduct"),
 }
 FIELDS = ("category", "description", "place", "occurred_at", "facts", "contact", "jurisdiction")
 MAX_DESCRIPTION = 4000

@@ -594,6 +594,13 @@ class OfficerQuery(Open):
     star: int | None
     name: str | None
     unit: int | None
+    rank: str | None = None
+    status: Literal["active", "inactive"] | None = None
+
+
+class SharedStar(Open):
+    star: int
+    active_holders: int = Field(description="active officers on record with this star (2 or more)")
 
 
 class OfficerSearch(Open):
@@ -601,10 +608,41 @@ class OfficerSearch(Open):
     count: int
     limit: int
     offset: int
-    name_match: Literal["exact", "prefix", "close"] | None
+    name_match: Literal["exact", "sound", "prefix", "close"] | None = Field(
+        description="how the name matched: exact spelling (same-sounding names follow it), "
+        "only by sound, by prefix, or with typos"
+    )
+    spellings: list[str] = Field(
+        default_factory=list, description="other last names found, most officers first"
+    )
+    shared_star: SharedStar | None = Field(
+        default=None, description="set when two or more active officers hold the star asked for"
+    )
     results: list[OfficerMatch]
     help: dict[str, Any] | None = Field(description="what a miss can mean and where to report")
     roster_size: int
+
+
+class StarRecord(Open):
+    star: int
+    current: bool
+    field: Literal["profile_star", "roster_star"]
+    source: str
+    others: int = Field(description="other officers on record with this star")
+
+
+class Assignment(Open):
+    unit: int
+    unit_description: str
+    start_date: str | None
+    end_date: str | None
+
+
+class OfficerDetail(Officer):
+    """One officer's page: stars over time and the assignment (unit) history, oldest first."""
+
+    star_history: list[StarRecord]
+    unit_history: list[Assignment]
 
 
 class InspectedOfficer(Open):

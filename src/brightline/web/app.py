@@ -26,6 +26,7 @@ from brightline.web.api_models import TAGS, complete_openapi, pack_vocabulary
 from brightline.web.deps import STATIC_DIR, TokenCache, templates
 from brightline.web.fastpath import DecisionFastPath
 from brightline.web.head import HeadAsGet
+from brightline.web.i18n import LanguageMiddleware
 from brightline.web.security import (
     BodyLimitMiddleware,
     RateLimiter,
@@ -96,8 +97,10 @@ def create_app(
     if secure_cookies is None:  # behind HTTPS in production: BRIGHTLINE_SECURE_COOKIES=1
         secure_cookies = config.secure_cookies
     app.add_middleware(DecisionFastPath)  # innermost: inside the session and body limit
+    app.add_middleware(LanguageMiddleware)
     app.add_middleware(SessionMiddleware, codec=codec, secure=secure_cookies)
     app.add_middleware(BodyLimitMiddleware, limit=body_limit or config.body_limit)
+    app.add_middleware(PageCompression)
     app.add_middleware(HeadAsGet)  # outermost: HEAD is GET without the body, everywhere
     return app
 
@@ -132,6 +135,22 @@ def _contract_openapi(app: FastAPI) -> None:
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+class PageCompression:
+    """gzip for pages and static files (when the browser accepts it); the JSON API is left
+    as it is, so machine clients pay no compression cost per decision."""
+
+    def __init__(self, app: Any, minimum_size: int = 600) -> None:
+        from starlette.middleware.gzip import GZipMiddleware
+
+        self.app = app
+        self.compressed = GZipMiddleware(app, minimum_size=minimum_size, compresslevel=6)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and not scope.get("path", "").startswith("/api/"):
+            await self.compressed(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 def app_from_env() -> FastAPI:

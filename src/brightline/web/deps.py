@@ -22,17 +22,19 @@ from starlette.concurrency import run_in_threadpool
 from brightline.errors import AuthError, Forbidden
 from brightline.service import Actor, Service
 from brightline.service.presentation import item_line
+from brightline.web import i18n
+from brightline.web.i18n import N_
 from brightline.web.security import Session, tokens_equal
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
 ROLE_LABELS = {
-    "public": "Public",
-    "officer": "Officer",
-    "supervisor": "Supervisor",
-    "auditor": "Auditor",
-    "admin": "Administrator",
+    "public": N_("Public"),
+    "officer": N_("Officer"),
+    "supervisor": N_("Supervisor"),
+    "auditor": N_("Auditor"),
+    "admin": N_("Administrator"),
 }
 
 
@@ -120,6 +122,28 @@ def _session_actor(request: Request, service: Service) -> Actor | None:
     except AuthError:
         session.sign_out()
         return None
+
+
+MENU: tuple[tuple[str, str, str | None], ...] = (
+    # (href, label, the permission of service/actors.PERMISSIONS that opens it; None: anyone)
+    ("/screen", N_("Screen a case"), "decide"),
+    ("/decisions", N_("Decisions"), "read_own_decisions"),
+    ("/review", N_("Review queue"), "read_review_queue"),
+    ("/officers", N_("Officer check"), None),
+    ("/report", N_("Report a concern"), None),
+    ("/stats", N_("Statistics"), None),
+    ("/law", N_("The law"), None),
+    ("/ledger", N_("Ledger"), None),
+)
+
+
+def menu_for(actor: Actor | None) -> list[dict[str, str]]:
+    """The menu of ``actor``: only pages the permission table lets them open."""
+    return [
+        {"href": href, "label": label}
+        for href, label, permission in MENU
+        if permission is None or (actor is not None and actor.can(permission))
+    ]
 
 
 async def service_dep(request: Request) -> Service:
@@ -213,8 +237,73 @@ def _flash_global(context: Context) -> str | None:
     return get_session(context["request"]).pop_flash()
 
 
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return i18n.gettext(i18n.request_lang(context["request"].scope), message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return i18n.ngettext(i18n.request_lang(context["request"].scope), singular, plural, n)
+
+
+@pass_context
+def _page_lang(context: Context) -> i18n.Language:
+    return i18n.LANGUAGES[i18n.request_lang(context["request"].scope)]
+
+
+@pass_context
+def _lang_links(context: Context) -> list[dict[str, object]]:
+    request: Request = context["request"]
+    return i18n.switch_links(
+        request.url.path, request.url.query, i18n.request_lang(request.scope)
+    )
+
+
+def _outcome_word(outcome: object) -> str:
+    from brightline.web.views import outcome_word
+
+    return outcome_word(str(outcome))
+
+
+@pass_context
+def _key_label(context: Context, key: object) -> str:
+    """A machine key (kind, outcome, category, field) as words in the page's language."""
+    from brightline.web.views import KEY_LABELS, humanize
+
+    text = str(key)
+    label = KEY_LABELS.get(text)
+    if label is None:
+        return humanize(text)
+    return i18n.gettext(i18n.request_lang(context["request"].scope), label)
+
+
+@pass_context
+def _key_labels(context: Context) -> dict[str, str]:
+    from brightline.web.views import KEY_LABELS
+
+    lang = i18n.request_lang(context["request"].scope)
+    return {key: i18n.gettext(lang, label) for key, label in KEY_LABELS.items()}
+
+
+@pass_context
+def _local_time(context: Context, value: object, minutes: bool = True) -> str:
+    """An ISO 8601 instant as Chicago local time in the page's language, to the minute."""
+    return i18n.local_time(value, i18n.request_lang(context["request"].scope), seconds=not minutes)
+
+
 def _make_templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    t.env.add_extension("jinja2.ext.i18n")
+    t.env.policies["ext.i18n.trimmed"] = True
+    t.env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    t.env.globals["page_lang"] = _page_lang
+    t.env.globals["lang_links"] = _lang_links
+    t.env.globals["menu"] = menu_for
+    t.env.globals["key_label"] = _key_label
+    t.env.globals["key_labels"] = _key_labels
+    t.env.globals["local_time"] = _local_time
+    t.env.globals["outcome_word"] = _outcome_word
     t.env.globals["csrf_token"] = _csrf_global
     t.env.globals["current_actor"] = _actor_global
     t.env.globals["pop_flash"] = _flash_global

@@ -10,6 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -126,13 +127,24 @@ def api_officers(
     unit: Text = None,
     limit: Text = "50",
     offset: Text = "0",
+    rank: Text = None,
+    status: Text = None,
 ) -> Any:
-    """Every officer matching all of ``star``, ``name`` and ``unit`` that are given: name, star
-    numbers, rank, unit, active status and appointment year. Never demographics. A star can
-    belong to several officers (stars are recycled): all are listed. With no match, ``help``
-    says what that can mean and where to report a concern."""
+    """Every officer matching all of ``star``, ``name`` and ``unit`` that are given (narrowed
+    by ``rank`` and ``status``: active or inactive): name, star numbers, rank, unit, active
+    status and appointment year. Never demographics. A star can belong to several officers
+    (stars are recycled): all are listed. Names match exactly, by sound (GONZALES finds
+    GONZALEZ too), by prefix or with typos, best first. With no match, ``help`` says what that
+    can mean and where to report a concern."""
     return officers_service.find_officers(
-        service, star=star, name=name, unit=unit, limit=limit, offset=offset
+        service,
+        star=star,
+        name=name,
+        unit=unit,
+        limit=limit,
+        offset=offset,
+        rank=rank,
+        status=status,
     )
 
 
@@ -141,7 +153,7 @@ def api_officers(
     operation_id="get_officer",
     tags=[m.TAG_OFFICERS],
     summary="One officer",
-    response_model=m.Officer,
+    response_model=m.OfficerDetail,
     response_model_exclude_unset=True,
     responses=errors(404, 422),
 )
@@ -149,8 +161,42 @@ def api_officer(
     service: ServiceDep,
     officer_id: Annotated[str, Path(pattern=r"^\s*#?[0-9]+\s*$", max_length=20, examples=["1"])],
 ) -> Any:
-    """One officer's public view by id (the ``id`` of a lookup result)."""
-    return officers_service.get_officer(service, officer_id)
+    """One officer by id (the ``id`` of a lookup result): the public view, star numbers over
+    time and the assignment history."""
+    return officers_service.officer_detail(service, officer_id)
+
+
+PAGE_SIZE = 25
+
+
+def _pages(query: dict[str, str], found: dict[str, Any]) -> dict[str, Any] | None:
+    """Links to the previous and next pages of a search, keeping its criteria."""
+    count, offset, limit = found["count"], found["offset"], found["limit"]
+    if count <= limit:
+        return None
+    base = {k: v for k, v in query.items() if v}
+
+    def href(start: int) -> str:
+        return "/officers?" + urlencode({**base, "offset": start})
+
+    return {
+        "page": offset // limit + 1,
+        "count": (count + limit - 1) // limit,
+        "previous": href(max(0, offset - limit)) if offset > 0 else None,
+        "next": href(offset + limit) if offset + limit < count else None,
+    }
+
+
+def _suggestions(query: dict[str, str], found: dict[str, Any]) -> list[dict[str, str]]:
+    """ "Did you mean" links: the other spellings found, each as a search of its own."""
+    typed = query.get("name", "")
+    words = typed.replace(",", " ").split()
+    out = []
+    for spelling in found.get("spellings") or []:
+        first = " ".join(words[:-1]) if len(words) > 1 and "," not in typed else ""
+        name = f"{first} {spelling.title()}".strip()
+        out.append({"name": name, "href": "/officers?" + urlencode({"name": name})})
+    return out
 
 
 @router.get("/officers", response_class=HTMLResponse, include_in_schema=False)
@@ -160,17 +206,45 @@ def officers_page(
     star: Text = None,
     name: Text = None,
     unit: Text = None,
+    rank: Text = None,
+    status: Text = None,
+    offset: Text = None,
 ) -> Response:
-    query = {"star": star or "", "name": name or "", "unit": unit or ""}
-    if not any(query.values()):
-        return _render(request, "officers/lookup.html", query=query, found=None, error=None)
+    query = {
+        "star": star or "",
+        "name": name or "",
+        "unit": unit or "",
+        "rank": rank or "",
+        "status": status or "",
+    }
+    ranks = officers_service.officer_ranks(service)
+    context: dict[str, Any] = {"query": query, "ranks": ranks, "found": None, "error": None}
+    if not any(query[k] for k in ("star", "name", "unit")):
+        return _render(request, "officers/lookup.html", error_field=None, **context)
     try:
-        found = officers_service.find_officers(service, star=star, name=name, unit=unit)
-    except InvalidInput as exc:
-        return _render(
-            request, "officers/lookup.html", status=422, query=query, found=None, error=str(exc)
+        found = officers_service.find_officers(
+            service, limit=PAGE_SIZE, offset=offset or "0", **query
         )
-    return _render(request, "officers/lookup.html", query=query, found=found, error=None)
+    except InvalidInput as exc:
+        context["error"] = str(exc)
+        field = str(exc.details.get("field") or "")
+        return _render(request, "officers/lookup.html", status=422, error_field=field, **context)
+    found["pages"] = _pages(query, found)
+    found["suggestions"] = _suggestions(query, found)
+    context["found"] = found
+    return _render(request, "officers/lookup.html", error_field=None, **context)
+
+
+@router.get("/officers/{officer_id:int}", response_class=HTMLResponse, include_in_schema=False)
+def officer_page(request: Request, service: ServiceDep, officer_id: int) -> Response:
+    """One officer: status, rank, unit, stars over time, assignment history, and a link to
+    report a concern about them."""
+    officer = officers_service.officer_detail(service, officer_id)
+    referer = request.headers.get("referer", "")
+    back = "/officers"
+    if "/officers?" in referer:
+        back = "/officers?" + referer.split("/officers?", 1)[1]
+    return _render(request, "officers/officer.html", officer=officer, back=back)
 
 
 # ---- roll-call inspections -----------------------------------------------------------------

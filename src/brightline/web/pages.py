@@ -12,15 +12,17 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from brightline.errors import AuthError, InvalidInput, InvalidRequest, NotFound
 from brightline.service import Actor, Service
-from brightline.web import law
+from brightline.service import officers as officers_service
+from brightline.web import i18n, law, views
 from brightline.web.api import checkpoint_view, client_id
 from brightline.web.deps import (
+    STATIC_DIR,
     actor_dep,
     get_session,
     require_roles,
@@ -28,6 +30,7 @@ from brightline.web.deps import (
     templates,
     verify_csrf,
 )
+from brightline.web.i18n import N_
 from brightline.web.views import REVIEW_ROLES, SCREEN_ROLES, bar_chart, decision_view, month_chart
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -52,6 +55,16 @@ def _text(form: FormData, name: str, default: str = "") -> str:
 @router.get("/")
 def home(request: Request) -> Response:
     return render(request, "index.html")
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """The site icon where browsers look for it without reading the page."""
+    return FileResponse(
+        STATIC_DIR / "favicon.svg",
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 # ---- sign in and out ---------------------------------------------------------------------------
@@ -402,45 +415,207 @@ def ledger_page(
 
 REPORT_FIELDS = ("category", "description", "place", "occurred_at", "contact")
 
+# "Who were they?" comes first; the categories offered follow the answer.
+WHO_CHOICES = (
+    ("unknown", N_("I don't know who they were")),
+    ("federal", N_("Federal agents (ICE, CBP, Border Patrol, HSI, FBI and others)")),
+    ("cpd", N_("Chicago Police (CPD)")),
+    ("other_police", N_("Another police force (state, county, suburban, campus or transit)")),
+)
+CATEGORIES_BY_WHO: dict[str, tuple[str, ...]] = {
+    "unknown": ("unidentified", "property_use"),
+    "federal": ("federal_conduct", "property_use"),
+    "cpd": ("officer_appearance", "immigration_assistance"),
+    "other_police": ("other_police",),
+}
+# The facts a resident is asked about, per pack kind (each with the pack's own question and
+# labels in the resident's language); everything else stays unknown.
+RESIDENT_FACTS: dict[str, tuple[str, ...]] = {
+    "federal_conduct": ("face_covering", "id_visible", "plate", "injuries"),
+    "appearance": ("face_covering", "star_visible", "name_visible"),
+}
 
-def _categories(service: Service) -> list[dict[str, str]]:
-    return [{"value": c["category"], "label": c["label"]} for c in service.report_categories()]
+
+YES, NO = N_("Yes"), N_("No")
+
+
+def _who(raw: str | None) -> str:
+    return raw if raw in CATEGORIES_BY_WHO else ""
+
+
+def _categories(service: Service, who: str) -> list[dict[str, str]]:
+    wanted = CATEGORIES_BY_WHO.get(who, ())
+    known = {c["category"]: c for c in service.report_categories()}
+    return [
+        {"value": name, "label": known[name]["label"], "kind": known[name]["kind"]}
+        for name in wanted
+        if name in known
+    ]
+
+
+def resident_questions(kinds: list[str], lang: str) -> list[dict[str, Any]]:
+    """The pack's questions for residents about ``kinds``, in ``lang``, with plain labels."""
+    cat = law.catalog("chicago")
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for kind in kinds:
+        declared = law.kind_facts(cat, kind)
+        for name in RESIDENT_FACTS.get(kind, ()):
+            spec = declared.get(name)
+            if spec is None or name in seen:
+                continue
+            seen.add(name)
+            out.append(resident_question(name, spec, lang))
+    return out
+
+
+def resident_question(name: str, spec: dict[str, Any], lang: str) -> dict[str, Any]:
+    words = (spec.get("translations") or {}).get(lang) or {}
+    labels = words.get("labels") or spec.get("labels") or {}
+    if spec.get("type") == "bool":
+        options = [
+            {"value": "true", "label": i18n.gettext(lang, YES)},
+            {"value": "false", "label": i18n.gettext(lang, NO)},
+        ]
+    else:
+        options = [
+            {"value": str(v), "label": labels.get(str(v), views.humanize(str(v)))}
+            for v in spec.get("values") or []
+        ]
+    return {"name": name, "question": words.get("question") or spec.get("question"), "options": options}
+
+
+def _about_officer(service: Service, raw: str | None) -> dict[str, Any] | None:
+    if not raw:
+        return None
+    try:
+        return officers_service.get_officer(service, raw)
+    except (NotFound, InvalidRequest):
+        return None
+
+
+def _report_page(
+    request: Request,
+    service: Service,
+    *,
+    who: str,
+    values: dict[str, str],
+    officer: str | None = None,
+    error: str | None = None,
+    error_field: str | None = None,
+    status: int = 200,
+) -> Response:
+    lang = i18n.request_lang(request.scope)
+    categories = _categories(service, who)
+    kinds = list(dict.fromkeys(c["kind"] for c in categories))
+    return render(
+        request,
+        "report.html",
+        status=status,
+        who=who,
+        who_choices=[{"value": v, "label": label} for v, label in WHO_CHOICES],
+        categories=categories,
+        questions=resident_questions(kinds, lang) if who else [],
+        about_officer=_about_officer(service, officer),
+        values=values,
+        error=error,
+        error_field=error_field,
+    )
 
 
 @router.get("/report")
-def report_form(request: Request, service: ServiceDep) -> Response:
-    return render(request, "report.html", categories=_categories(service), values={}, error=None)
+def report_form(
+    request: Request, service: ServiceDep, who: str | None = None, officer: str | None = None
+) -> Response:
+    return _report_page(request, service, who=_who(who), values={}, officer=officer)
 
 
-def report_body(values: dict[str, str]) -> dict[str, Any]:
+def report_body(values: dict[str, str], facts: dict[str, Any] | None = None) -> dict[str, Any]:
     """The report as the service takes it; a local date-time gets Chicago's offset."""
-    body: dict[str, Any] = {k: v for k, v in values.items() if v}
+    body: dict[str, Any] = {k: v for k, v in values.items() if v and k in REPORT_FIELDS}
     if "occurred_at" in body:
         tz = str(law.catalog("chicago").get("timezone", "America/Chicago"))
         body["occurred_at"] = case_time(body["occurred_at"], tz)
+    if facts:
+        body["facts"] = facts
     return body
+
+
+def _report_facts(form: FormData) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    names = {n for kind in RESIDENT_FACTS.values() for n in kind}
+    for name in sorted(names):
+        raw = _text(form, f"fact.{name}")
+        if raw:
+            facts[name] = {"true": True, "false": False}.get(raw, raw)
+    return facts
 
 
 @router.post("/report", dependencies=[Csrf])
 async def report(request: Request, service: ServiceDep) -> Response:
     form = await request.form()
+    who = _who(_text(form, "who")) or "unknown"
     values = {k: _text(form, k) for k in REPORT_FIELDS}
+    facts = _report_facts(form)
+    values.update({f"fact.{k}": _text(form, f"fact.{k}") for k in facts})
+    officer = _text(form, "officer") or None
     client = client_id(request)
     request.app.state.report_limiter.check(client)
     try:
-        result = await run_in_threadpool(
-            service.submit_report, report_body(values), client_id=client
-        )
+        body = report_body(values, facts)
+        kinds = {c["category"]: c["kind"] for c in service.report_categories()}
+        kind = kinds.get(str(body.get("category", "")))
+        if kind is not None:  # only the facts of the category's kind
+            declared = law.kind_facts(law.catalog("chicago"), kind)
+            body["facts"] = {k: v for k, v in facts.items() if k in declared}
+        if officer and (person := _about_officer(service, officer)):
+            name = f"{person['name']} (officer id {person['id']})"
+            body["description"] = f"[About: {name}] " + str(body.get("description", ""))
+        result = await run_in_threadpool(service.submit_report, body, client_id=client)
     except InvalidInput as exc:
-        return render(
+        field = field_of(exc)
+        return _report_page(
             request,
-            "report.html",
-            status=422,
-            categories=_categories(service),
+            service,
+            who=who,
             values=values,
-            error=str(exc),
+            officer=officer,
+            error=field_error(request, exc),
+            error_field=field if field in (*REPORT_FIELDS, *(f"facts.{n}" for n in facts)) else None,
+            status=422,
         )
     return see_other(f"/reports/{result['id']}")
+
+
+def field_error(request: Request, exc: InvalidInput) -> str:
+    """An error for the page's language: a translated sentence for the field, then the
+    service's own words (English) when the page is in another language."""
+    lang = i18n.request_lang(request.scope)
+    field = field_of(exc)
+    lead = FIELD_ERRORS.get(field.split(".", 1)[0])
+    if lead is None or lang == i18n.DEFAULT:
+        return str(exc)
+    return f"{i18n.gettext(lang, lead)} ({exc})"
+
+
+def field_of(exc: InvalidInput) -> str:
+    """The form field an error is about (``facts.<name>`` for a fact), or ""."""
+    if exc.details.get("fact"):
+        return f"facts.{exc.details['fact']}"
+    return str(exc.details.get("field") or "")
+
+
+FIELD_ERRORS = {
+    "description": N_("Please say what happened."),
+    "occurred_at": N_("Please give a date and time in the past, or leave it empty."),
+    "place": N_("Please shorten the place."),
+    "contact": N_("Please shorten how to reach you."),
+    "category": N_("Please choose what the report is about."),
+    "facts": N_("Please check this answer."),
+    "at": N_("Please give a date and time."),
+    "note": N_("Please write a note that says why."),
+    "outcome": N_("Please choose a resolution."),
+}
 
 
 @router.get("/reports/{report_id}")

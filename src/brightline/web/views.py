@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from brightline.service.presentation import outcome_label, present, value_text
 from brightline.web import law
+from brightline.web.i18n import N_
 
 SCREEN_ROLES = ("officer", "supervisor")
 REVIEW_ROLES = ("supervisor", "auditor")
@@ -21,6 +22,92 @@ OUTCOMES: dict[str, dict[str, str]] = {
 OUTCOMES["redacted"] = {
     "word": "Redacted",
     "sub": "This record was removed from the ledger; its entry and proofs remain.",
+}
+
+# The outcome words of service/presentation.py, marked here so that the catalogs carry them
+# (pages translate the label the service gives; a label missing here stays English and the
+# i18n tests name the page).
+OUTCOME_WORDS = (
+    N_("Prohibited"),
+    N_("Do not do this. A rule in force forbids it."),
+    N_("Permitted"),
+    N_("No rule in force forbids this. Check the duties below."),
+    N_("Needs review"),
+    N_(
+        "It turns on facts that are not known yet or on a point the law leaves open. "
+        "Answer the questions below or ask a supervisor."
+    ),
+    N_("Not governed by these rules"),
+    N_("These rules do not govern this case."),
+    N_("Unlawful conduct — CPD duties apply"),
+    N_(
+        "The conduct breaks state or local law as alleged. Follow the duties below; whether an "
+        "agent is immune is for the courts."
+    ),
+    N_("No violation of law"),
+    N_(
+        "No breach of state or local law is alleged. Findings below are weight the law gives "
+        "the conduct, not offences."
+    ),
+    N_("Not allowed on duty"),
+    N_("A rule in force forbids this appearance or camera use. Correct it before duty goes on."),
+    N_("Allowed on duty"),
+    N_("Nothing in the appearance rules in force forbids this."),
+    N_("Use not allowed"),
+    N_("A rule in force forbids this use of the property. Report it as the duties say."),
+    N_("Use not forbidden"),
+    N_("No rule in force forbids this use of the property."),
+    N_("Redacted"),
+    N_("This record was removed from the ledger; its entry and proofs remain."),
+)
+
+# Machine keys residents can meet on public pages (statistics, ledger entries, receipts), with
+# their labels; shown translated through the catalogs.
+KEY_LABELS: dict[str, str] = {
+    "decisions": N_("Decisions"),
+    "reports": N_("Reports"),
+    "by_kind": N_("By kind"),
+    "by_outcome": N_("By outcome"),
+    "by_month": N_("By month"),
+    "by_category": N_("By category"),
+    "assistance": N_("Help to another agency"),
+    "appearance": N_("CPD officers' appearance"),
+    "federal_conduct": N_("Federal agents' conduct"),
+    "property_use": N_("City property used for immigration enforcement"),
+    "inspection": N_("Roll-call inspection"),
+    "prohibited": N_("Prohibited"),
+    "permitted": N_("Permitted"),
+    "needs_review": N_("Needs review"),
+    "not_applicable": N_("Not governed by these rules"),
+    "undecided": N_("Not decided"),
+    "officer_appearance": N_("A masked or unidentified CPD officer"),
+    "immigration_assistance": N_("CPD helping an immigration operation"),
+    "unidentified": N_("Masked or unidentified people acting as police"),
+    "other_police": N_("Another police force's conduct"),
+    "decision": N_("Decision"),
+    "report": N_("Report"),
+    "review": N_("Review"),
+    "redaction": N_("Redaction"),
+    "leaf_hash": N_("Leaf hash"),
+    "kind": N_("Kind"),
+    "created_at": N_("Recorded"),
+    "outcome": N_("Outcome"),
+    "category": N_("Category"),
+    "month": N_("Month"),
+    "id": N_("Number"),
+    "jurisdiction": N_("Jurisdiction"),
+    "redacted": N_("Redacted"),
+    "current_star": N_("current star"),
+    "star": N_("star"),
+    "roster_star": N_("CPD roster of November 2023"),
+    "commitment": N_("Commitment"),
+    "follow_up_of": N_("Follow-up of"),
+    "decision_id": N_("Decision"),
+    "report_id": N_("Report"),
+    "resolution": N_("Resolution"),
+    "unit": N_("Unit"),
+    "watch": N_("Watch"),
+    "profile_star": N_("CPD officer profiles to October 2024"),
 }
 
 
@@ -94,7 +181,14 @@ def decision_view(record: dict[str, Any], actor_role: str) -> dict[str, Any]:
     }
 
 
-def bar_chart(counts: dict[str, int], *, title: str, colour_by_key: bool = False) -> Markup:
+def bar_chart(
+    counts: dict[str, int],
+    *,
+    title: str,
+    colour_by_key: bool = False,
+    labels: dict[str, str] | None = None,
+    empty: str = "No data yet.",
+) -> Markup:
     """A horizontal bar chart as inline SVG, with an accessible title and the numbers written."""
     rows = [(str(k), int(v)) for k, v in counts.items()]
     top = max([v for _, v in rows] or [1]) or 1
@@ -104,22 +198,25 @@ def bar_chart(counts: dict[str, int], *, title: str, colour_by_key: bool = False
         f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title>'
     ]
+    def label_of(key: str) -> str:
+        return (labels or {}).get(key) or humanize(key)
+
     for i, (key, value) in enumerate(rows):
         y = 4 + i * row_h
         bar_w = max(2, int((width - label_w - 60) * value / top)) if value else 0
         cls = f"bar {escape(key)}" if colour_by_key else "bar"
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end">{escape(humanize(key))}</text>'
+            f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end">{escape(label_of(key))}</text>'
             f'<rect class="{cls}" x="{label_w}" y="{y + 4}" width="{bar_w}" height="{row_h - 10}" rx="3"/>'
             f'<text x="{label_w + bar_w + 6}" y="{y + 18}">{value}</text>'
         )
     if not rows:
-        parts.append('<text x="0" y="20">No data yet.</text>')
+        parts.append(f'<text x="0" y="20">{escape(empty)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def month_chart(counts: dict[str, int], *, title: str) -> Markup:
+def month_chart(counts: dict[str, int], *, title: str, empty: str = "No data yet.") -> Markup:
     """A column chart by month (keys YYYY-MM, in order) as inline SVG."""
     rows = sorted((str(k), int(v)) for k, v in counts.items())
     top = max([v for _, v in rows] or [1]) or 1
@@ -138,6 +235,6 @@ def month_chart(counts: dict[str, int], *, title: str) -> Markup:
             f'<text x="{x + (col_w - 10) / 2}" y="{base + 16}" text-anchor="middle">{escape(month[2:])}</text>'
         )
     if not rows:
-        parts.append('<text x="0" y="20">No data yet.</text>')
+        parts.append(f'<text x="0" y="20">{escape(empty)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

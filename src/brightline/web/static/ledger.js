@@ -3,6 +3,13 @@
   "use strict";
   const V = window.BrightlineVerify;
   const $ = (id) => document.getElementById(id);
+  /* Messages in the page's language: a JSON block the server wrote in #ledger-text. */
+  let TEXT = {};
+  function T(key, vars) {
+    let text = TEXT[key] || key;
+    for (const [name, value] of Object.entries(vars || {})) text = text.split("{" + name + "}").join(String(value));
+    return text;
+  }
 
   function show(el, ok, text) {
     el.hidden = false;
@@ -28,13 +35,13 @@
 
   async function checkSignature() {
     const out = $("signature-result");
-    show(out, null, "Checking…");
+    show(out, null, T("checking"));
     try {
       const cp = await getJSON("/api/v1/ledger/checkpoint");
-      if (!cp.vkey) throw new Error("the server did not publish a verifier key");
+      if (!cp.vkey) throw new Error(T("no_key"));
       await V.verifyNote(cp.note, cp.vkey);
       const parsed = V.parseCheckpoint(cp.note);
-      show(out, true, "✓ Signature valid: " + parsed.origin + " signed a tree of " + parsed.size + " entries.");
+      show(out, true, "✓ " + T("signature_ok", { origin: parsed.origin, size: parsed.size }));
     } catch (e) {
       show(out, false, "✗ " + e.message);
     }
@@ -43,22 +50,22 @@
   async function checkInclusion(button) {
     const out = $("inclusion-result");
     const index = Number(button.dataset.index);
-    show(out, null, "Checking…");
+    show(out, null, T("checking"));
     try {
       const { parsed } = await latest();
       const proof = await getJSON("/api/v1/ledger/proof/inclusion?index=" + index + "&size=" + parsed.size);
       const leaf = button.dataset.leaf || proof.leaf_hash;
       await V.verifyInclusion(leaf, index, parsed.size, proof.proof, parsed.root);
-      show(out, true, "✓ Verified: entry #" + index + " with leaf hash " + leaf.slice(0, 16) + "… is in the signed tree of " + parsed.size + " entries (" + proof.proof.length + " proof hashes checked with SHA-256 in this browser).");
+      show(out, true, "✓ " + T("inclusion_ok", { index: index, leaf: leaf.slice(0, 16) + "…", size: parsed.size, n: proof.proof.length }));
     } catch (e) {
-      show(out, false, "✗ Not verified: " + e.message);
+      show(out, false, "✗ " + T("inclusion_bad") + " " + e.message);
     }
   }
 
   async function checkConsistency(ev) {
     ev.preventDefault();
     const out = $("consistency-result");
-    show(out, null, "Checking…");
+    show(out, null, T("checking"));
     const size1 = Number($("old-size").value);
     const root1 = $("old-root").value.trim();
     try {
@@ -70,10 +77,10 @@
         proof = (await getJSON("/api/v1/ledger/proof/consistency?from=" + size1 + "&to=" + parsed.size)).proof;
       }
       await V.verifyConsistency(size1, parsed.size, proof, root1, parsed.root);
-      show(out, true, "✓ Consistent: the tree of " + size1 + " entries is a prefix of today's tree of " + parsed.size + " entries.");
+      show(out, true, "✓ " + T("consistency_ok", { old: size1, size: parsed.size }));
       localStorage.setItem("brightline.checkpoint", JSON.stringify({ size: parsed.size, root: V.bytesToHex(parsed.root) }));
     } catch (e) {
-      show(out, false, "✗ Not consistent: " + e.message);
+      show(out, false, "✗ " + T("consistency_bad") + " " + e.message);
     }
   }
 
@@ -88,6 +95,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    try { TEXT = JSON.parse(($("ledger-text") || {}).textContent || "{}"); } catch (e) { TEXT = {}; }
     remembered();
     const inc = $("verify-inclusion");
     if (inc) inc.addEventListener("click", () => checkInclusion(inc));
