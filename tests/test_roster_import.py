@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, inspect, select
 
+from brightline.errors import InvalidRequest
 from brightline.service import Service
-from brightline.service.officers import find_officers, import_roster, roster_summary
+from brightline.service.officers import find_officers, import_roster, roster_index, roster_summary
 from brightline.store.tables_roster import (
     roster_officers,
     roster_stars,
@@ -164,10 +165,12 @@ def test_star_13001_lists_the_lieutenant_and_the_officer(
         ("MCHUGH", "exact", "MCHUGH"),
         ("Smith, John", "exact", "SMITH"),
         ("john smith", "exact", "SMITH"),
-        ("Wiliamson", "close", "WILLIAMSON"),
-        ("Rodriguezz", "close", "RODRIGUEZ"),
+        ("Wiliamson", "sound", "WILLIAMSON"),
+        ("Smiht", "close", "SMITH"),
+        ("Rodriguezz", "sound", "RODRIGUEZ"),
         ("Jefery Aaron", "close", "AARON"),
-        ("Kowalsk", "prefix", "KOWALSKI"),
+        ("Kowalsk", "sound", "KOWALSKI"),
+        ("Kowals", "prefix", "KOWALSKI"),
     ],
 )
 def test_name_search_examples(
@@ -177,6 +180,47 @@ def test_name_search_examples(
     found = find_officers(service, name=typed, limit=200)
     assert found["name_match"] == tier
     assert expected_last in {p["last_name"] for p in found["results"]}
+
+
+def test_typos_swaps_and_spanish_surname_variants_are_found(
+    full: tuple[Service, dict[str, Any]],
+) -> None:
+    """The misses residents met: a swapped pair of letters, a first name typed "Jhon", and the
+    Spanish surname spellings that used to hide each other (S/Z, Q/G)."""
+    service, _ = full
+    john = find_officers(service, name="Jhon Smith", limit=200)
+    assert any(p["first_name"] == "JOHN" and p["last_name"] == "SMITH" for p in john["results"])
+    gonzales = find_officers(service, name="Gonzales", limit=200)
+    lasts = [p["last_name"] for p in gonzales["results"]]
+    assert gonzales["name_match"] == "exact" and "GONZALEZ" in gonzales["spellings"]
+    assert lasts[0] == "GONZALES" and lasts.count("GONZALEZ") > lasts.count("GONZALES")
+    assert lasts.count("GONZALEZ") > 100  # none hidden behind the exact spelling
+    rodriquez = find_officers(service, name="Rodriquez", limit=200)
+    assert "RODRIGUEZ" in rodriquez["spellings"]
+    assert sum(p["last_name"] == "RODRIGUEZ" for p in rodriquez["results"]) > 150
+    aaron = find_officers(service, name="Aaron", limit=200)
+    assert "ARENA" not in {p["last_name"] for p in aaron["results"]}  # sound alone is not enough
+
+
+def test_rank_and_status_filters_and_a_shared_star(full: tuple[Service, dict[str, Any]]) -> None:
+    service, _ = full
+    found = find_officers(service, unit=16, rank="SERGEANT OF POLICE", status="active", limit=200)
+    assert found["count"] > 0
+    assert all(p["rank"] == "SERGEANT OF POLICE" and p["active"] for p in found["results"])
+    with pytest.raises(InvalidRequest, match="status must be one of active, inactive"):
+        find_officers(service, unit=16, status="retired")
+    with pytest.raises(InvalidRequest, match="is not a rank of the roster"):
+        find_officers(service, unit=16, rank="Admiral")
+    index = roster_index(service)
+    holders: Counter[int] = Counter()
+    for person in index.people.values():
+        if person.active:
+            holders.update(set(person.star_numbers()))
+    shared = next(star for star, n in holders.items() if n > 1)
+    answer = find_officers(service, star=shared)
+    assert answer["shared_star"] == {"star": shared, "active_holders": holders[shared]}
+    alone = next(star for star, n in holders.items() if n == 1)
+    assert find_officers(service, star=alone)["shared_star"] is None
 
 
 def test_name_and_unit_narrow_each_other(full: tuple[Service, dict[str, Any]]) -> None:

@@ -27,6 +27,7 @@ from brightline.roster.vocabulary import Vocabulary
 NAME_TIERS = ("exact", "prefix", "close")
 MIN_PREFIX = 3
 MIN_SOUND = 4  # shorter names sound like too many others
+MAX_SOUND_EDITS = 2  # a same-sounding name is also spelled close (ARENA does not sound-match AARON)
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,11 @@ class RosterIndex:
     def _sounding(self, first: str | None, last: str) -> list[int]:
         if len(last) < MIN_SOUND:
             return []
-        keys = [k for k in self._sounds.get(sound_key(last), ()) if k != last]
+        keys = [
+            k
+            for k in self._sounds.get(sound_key(last), ())
+            if k != last and edit_distance(k, last, MAX_SOUND_EDITS) <= MAX_SOUND_EDITS
+        ]
         ids = [i for key in keys for i in self._last[key]]
         if first is None:
             return ids

@@ -91,16 +91,19 @@ class Fact:
         return (self.type, self.values, self.default) == (other.type, other.values, other.default)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "name": self.name,
             "type": self.type,
             "values": list(self.values),
             "default": self.default,
             "description": self.description,
             "question": self.question,
-            "labels": dict(self.labels),
-            "translations": {code: dict(t) for code, t in self.translations.items()},
         }
+        if self.labels:
+            out["labels"] = dict(self.labels)
+        if self.translations:
+            out["translations"] = {code: dict(t) for code, t in self.translations.items()}
+        return out
 
 
 @dataclass(frozen=True)
