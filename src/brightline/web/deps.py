@@ -129,6 +129,9 @@ MENU: tuple[tuple[str, str, str | None], ...] = (
     ("/screen", N_("Screen a case"), "decide"),
     ("/decisions", N_("Decisions"), "read_own_decisions"),
     ("/review", N_("Review queue"), "read_review_queue"),
+    ("/custody", N_("Custody log"), "read_custody"),
+    ("/oversight", N_("Oversight reports"), "read_oversight_reports"),
+    ("/oversight/inbox", N_("Reports inbox"), "read_reports"),
     ("/officers", N_("Officer check"), None),
     ("/report", N_("Report a concern"), None),
     ("/stats", N_("Statistics"), None),
@@ -260,10 +263,13 @@ def _lang_links(context: Context) -> list[dict[str, object]]:
     )
 
 
-def _outcome_word(outcome: object) -> str:
-    from brightline.web.views import outcome_word
+def _outcome_word(outcome: object, kind: object = None) -> str:
+    """The outcome's label in the words of the decision's kind (English; pages translate it)."""
+    from brightline.service.presentation import outcome_label
 
-    return outcome_word(str(outcome))
+    if outcome == "redacted":
+        return "Redacted"
+    return outcome_label(str(outcome), str(kind) if kind else None)[0]
 
 
 @pass_context
