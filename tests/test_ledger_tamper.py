@@ -507,3 +507,35 @@ def test_registered_index_tables_include_every_app_kind() -> None:
     assert kinds["decision"] == "decisions" and kinds["review"] == "reviews"
     assert kinds["report"] == "reports" and kinds["inspection"] == "roster_inspections"
     assert Actor  # the registry is reached without a running service
+
+
+def test_inspection_rows_are_checked_against_their_records(
+    sqlite_url: str,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """changed-inspection-compliance: a failed roll-call inspection turned compliant in the
+    index would hide a masked officer from the failure lists; verify names it."""
+    from test_officers_rollcall import _open, _roll_call
+    from test_roster_support import subset_dir
+
+    monkeypatch.setenv("BRIGHTLINE_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("BRIGHTLINE_SIGNING_KEY", raising=False)
+    service = _open(sqlite_url, subset_dir(tmp_path_factory))
+    try:
+        _roll_call(service)
+        assert check_index_tables(service.engine)["tables"]["roster_inspections"] == 3
+        with service.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "UPDATE roster_inspections SET compliant = true WHERE id = "
+                    "(SELECT min(id) FROM roster_inspections WHERE compliant = false)"
+                )
+            )
+        with pytest.raises(
+            LedgerCorrupt, match="compliant is True, but the ledger record says False"
+        ):
+            check_index_tables(service.engine)
+    finally:
+        service.close()
