@@ -208,6 +208,20 @@ class Reason(Open):
     rule: str = Field(description="the rule's id, <pack>/<rule>")
     cites: list[str] = Field(description="keys of law.md, exactly as written there")
     text: str = Field(description="the rule's explanation in plain words")
+    status: Literal["applies", "may_apply"] | None = Field(
+        default=None,
+        description="applies: its conditions hold on the known facts; may_apply: it turns on "
+        "unknown facts (then `if` names them)",
+    )
+    if_: list[Condition] | None = Field(
+        default=None, alias="if", description="the unknown facts and values under which it applies"
+    )
+
+
+class LawChange(Open):
+    at: str = Field(description="the moment the law in force gives these facts another outcome")
+    outcome: Outcome
+    cites: list[str]
 
 
 class Question(Open):
@@ -235,6 +249,11 @@ class Decision(Open):
     findings: list[Reason] = Field(description="facts the law attaches weight to")
     questions: list[Question] = Field(description="for needs_review: what would settle it")
     flips: list[Flip] = Field(description="single changes of one fact that change the outcome")
+    law_changes: list[LawChange] | None = Field(
+        default=None,
+        description="the nearest earlier and later moments at which the law in force gives the "
+        "same facts another outcome",
+    )
 
 
 class PublicDecision(Open):
@@ -910,11 +929,32 @@ def roll_call_schemas(vocab: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
+VOCABULARY_SCHEMAS = {
+    "jurisdiction": ("Jurisdiction", "A jurisdiction with a loaded pack."),
+    "kind": ("Kind", "A kind of question a pack decides (cases.md)."),
+    "fact": ("FactName", "The name of a fact of some kind of some loaded pack."),
+    "outcome": ("Outcome", "The outcome of a decision (cases.md)."),
+}
+
+
+def vocabulary_schemas(vocab: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """One named enum per vocabulary (Jurisdiction, Kind, FactName, Outcome), so a generated
+    client gets one type for each instead of one per field."""
+    return {
+        title: {"title": title, "type": "string", "enum": list(vocab[key]), "description": text}
+        for key, (title, text) in VOCABULARY_SCHEMAS.items()
+    }
+
+
 def _fill_markers(node: Any, vocab: Mapping[str, Any]) -> None:
     if isinstance(node, dict):
         name = node.pop(VOCABULARY_KEY, None)
         if name is not None:
-            node["enum"] = list(vocab[name])
+            description = node.get("description")
+            node.clear()
+            node["$ref"] = f"#/components/schemas/{VOCABULARY_SCHEMAS[name][0]}"
+            if description:
+                node["description"] = description
         for value in node.values():
             _fill_markers(value, vocab)
     elif isinstance(node, list):
@@ -934,6 +974,7 @@ def complete_openapi(document: dict[str, Any], vocab: Mapping[str, Any] | None =
     vocab = vocab if vocab is not None else pack_vocabulary()
     components = document.setdefault("components", {}).setdefault("schemas", {})
     components.update(case_schemas(vocab))
+    components.update(vocabulary_schemas(vocab))
     components.update(report_schemas(vocab))
     components.update(roll_call_schemas(vocab))
     for item in document.get("paths", {}).values():
