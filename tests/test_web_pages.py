@@ -114,7 +114,8 @@ def test_review_queue_by_role(sqlite_web: Web) -> None:
     assert reply.status_code == 303
     after = sqlite_web.client.get("/review").text
     assert "resolved and logged" in after and "The queue is empty" in after
-    assert "Resolved by review" in sqlite_web.client.get(decision_url).text
+    resolved = sqlite_web.client.get(decision_url).text
+    assert "Resolved by a supervisor" in resolved and 'id="screened-as"' in resolved
 
 
 def test_public_report_gives_a_receipt_page(sqlite_web: Web) -> None:

@@ -27,5 +27,6 @@ def load_law(path: Path, packs_dir: Path) -> tuple[MappingProxyType[str, LawKey]
                 parse_day(source, node["until"], (*where, "until")) if "until" in node else None
             ),
             scope=str(node["scope"]),
+            note=" ".join(str(node.get("note", "")).split()),
         )
     return MappingProxyType(keys), source.sha256

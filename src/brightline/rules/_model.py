@@ -60,15 +60,19 @@ class LawKey:
     valid_from: date | None
     valid_until: date | None
     scope: str
+    note: str = ""  # a drafting or source note: kept apart from the clause's own words
 
     def to_dict(self) -> dict[str, str | None]:
-        return {
+        out: dict[str, str | None] = {
             "text": self.text,
             "instrument": self.instrument,
             "from": self.valid_from.isoformat() if self.valid_from else None,
             "until": self.valid_until.isoformat() if self.valid_until else None,
             "scope": self.scope,
         }
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 @dataclass(frozen=True)

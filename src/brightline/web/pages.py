@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -318,8 +318,25 @@ def review_queue(
     service: ServiceDep,
     actor: Annotated[Actor, Depends(require_roles(*REVIEW_ROLES))],
 ) -> Response:
+    return _review_page(request, service, actor)
+
+
+def _review_page(
+    request: Request,
+    service: Service,
+    actor: Actor,
+    failed: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
     items = service.review_queue(actor=actor)
-    return render(request, "review.html", items=items, can_resolve=actor.can("resolve_review"))
+    return render(
+        request,
+        "review.html",
+        status=status,
+        items=items,
+        can_resolve=actor.can("resolve_review"),
+        failed=failed,
+    )
 
 
 @router.post("/review/{decision_id}", dependencies=[Csrf])
@@ -327,13 +344,20 @@ async def resolve(
     request: Request, service: ServiceDep, actor: ActorDep, decision_id: str
 ) -> Response:
     form = await request.form()
-    await run_in_threadpool(
-        service.resolve_review,
-        decision_id,
-        outcome=_text(form, "outcome"),
-        note=_text(form, "note"),
-        actor=actor,
-    )
+    outcome, note = _text(form, "outcome"), _text(form, "note")
+    try:
+        await run_in_threadpool(
+            service.resolve_review, decision_id, outcome=outcome, note=note, actor=actor
+        )
+    except InvalidInput as exc:  # shown next to the field, with what was typed kept
+        failed = {
+            "id": decision_id,
+            "outcome": outcome,
+            "note": note,
+            "field": field_of(exc),
+            "error": field_error(request, exc),
+        }
+        return _review_page(request, service, actor, failed=failed, status=422)
     get_session(request).set_flash(f"Decision {decision_id} resolved and logged.")
     return see_other("/review")
 
@@ -352,34 +376,91 @@ def _date(raw: str | None, field: str, default: date) -> date:
         ) from exc
 
 
+def _law_dates(catalog: dict[str, Any], at: str | None, since: str | None) -> tuple[
+    date, date | None, dict[str, str]
+]:
+    """The day to show and the earlier day to compare with, and the problems with them by
+    field: a date that is not a date, outside the pack's coverage, or a comparison whose
+    earlier date is not earlier."""
+    problems: dict[str, str] = {}
+    covers = catalog.get("covers") or {}
+    first = date.fromisoformat(str(covers.get("from"))) if covers.get("from") else None
+    last = date.fromisoformat(str(covers["until"])) if covers.get("until") else None
+    span = f"{first.isoformat() if first else '…'} to {last.isoformat() if last else 'today'}"
+
+    def read(raw: str | None, field: str, label: str) -> date | None:
+        if not raw:
+            return None
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            problems[field] = f"{label} must be a date YYYY-MM-DD; got '{raw[:40]}'"
+            return None
+        if (first and day < first) or (last and day > last):
+            problems[field] = (
+                f"{label} {day.isoformat()} is outside what this pack covers ({span}); "
+                "its rules say nothing about that day"
+            )
+            return None
+        return day
+
+    when = read(at, "at", "the date") or date.today()
+    earlier = read(since, "since", "the earlier date")
+    if earlier is not None and earlier > when:
+        problems["since"] = (
+            f"the earlier date ({earlier.isoformat()}) comes after the date shown "
+            f"({when.isoformat()}); swap them to see what changed"
+        )
+        earlier = None
+    return when, earlier, problems
+
+
+def _rule_matches(rule: dict[str, Any], query: str) -> bool:
+    """A rule matches when every word of the query is in its id, text, note, citations or
+    clause texts (case ignored)."""
+    parts = [str(rule.get("id", "")), str(rule.get("text", "")), str(rule.get("note") or "")]
+    for clause in rule.get("clauses") or []:
+        parts += [str(clause.get("key", "")), str(clause.get("text", ""))]
+    haystack = " ".join(parts).lower()
+    return all(word in haystack for word in query.lower().split())
+
+
 @router.get("/law")
 def law_page(
     request: Request,
     pack: str = "chicago",
     at: str | None = None,
     since: str | None = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
     name = law.check_pack(pack)
-    when = _date(at, "at", date.today())
-    rules = law.rules_on(name, when)
+    catalog = law.catalog(name)
+    when, earlier, problems = _law_dates(catalog, at, since)
+    rules = law.rules_on(name, when) if "at" not in problems else []
     table = law.clauses()
-    earlier = _date(since, "since", when)
-    diff = law.changes(name, earlier, when) if since else None
-    outcomes = law.outcome_changes(name, earlier, when) if since else None
+    diff = law.changes(name, earlier, when) if earlier is not None else None
+    outcomes = law.outcome_changes(name, earlier, when) if earlier is not None else None
     for rule in rules:
         rule["clauses"] = [{"key": k, **table.get(k, {})} for k in rule.get("cites") or []]
         rule["scenarios"] = law.scenarios_for(rule, name)
+    query = (q or "").strip()
+    if query:
+        rules = [r for r in rules if _rule_matches(r, query)]
     return render(
         request,
         "law.html",
+        q=query,
+        matches=len(rules),
+        status=422 if problems else 200,
         packs=law.pack_names(),
         pack=name,
-        catalog=law.catalog(name),
-        at=when.isoformat(),
+        catalog=catalog,
+        at=at if "at" in problems else when.isoformat(),
         since=since or "",
         kinds=law.by_kind(rules),
         diff=diff,
         outcomes=outcomes,
+        problems=problems,
     )
 
 
