@@ -85,10 +85,13 @@ def test_items_without_status_are_certain_and_urgent_duties_lead() -> None:
 
 def test_law_changes_read_as_sentences() -> None:
     later = {"at": "2025-10-06T00:00:00-05:00", "outcome": "prohibited", "cites": ["ICEFZ.C1"]}
-    earlier = {"at": "2025-08-29T00:00:00-05:00", "outcome": "permitted", "cites": ["WCO.020(a)"]}
+    earlier = {"at": "2021-08-02T00:00:00-05:00", "until": "2025-08-30T00:00:00-05:00",
+               "outcome": "permitted", "cites": ["WCO.020(a)"]}
     at = "2025-10-01T00:00:00-05:00"
     assert law_change_sentence(later, at) == "From 2025-10-06 this is prohibited (ICEFZ.C1)."
-    assert law_change_sentence(earlier, at) == "On 2025-08-29 this was permitted (WCO.020(a))."
+    assert law_change_sentence(earlier, at) == "Before 2025-08-30 this was permitted (WCO.020(a))."
+    bounded = {**later, "until": "2026-02-01T00:00:00-06:00"}
+    assert law_change_sentence(bounded, at).startswith("From 2025-10-06 to 2026-02-01 this is")
     text = render_text({"outcome": "permitted", "kind": "property_use", "at": at,
                         "law_changes": [earlier, later]})
     assert "When the law changes the answer:" in text
@@ -172,3 +175,15 @@ def test_item_line_reads_if_for_what_may_apply() -> None:
     assert item_line({"text": "Log it.", "status": "may_apply",
                       "if": [{"fact": "agency", "values": ["ice", "cbp"]}]}) == (
         "If agency is ice or cbp: Log it.")
+
+
+def test_if_reads_unknown_and_alone_forms() -> None:
+    assert if_text([{"fact": "purpose", "values": [], "unknown": True}]) == (
+        "If purpose is not known")
+    assert if_text([{"fact": "purpose", "values": ["civil_immigration"], "alone": True},
+                    {"fact": "basis", "values": ["immigration_detainer"], "alone": True}]) == (
+        "If purpose is civil immigration or basis is immigration detainer")
+    assert if_text([{"fact": "agency", "values": ["ice"]},
+                    {"fact": "purpose", "values": ["civil_immigration"], "alone": True},
+                    {"fact": "basis", "values": ["immigration_detainer"], "alone": True}]) == (
+        "If agency is ice and either purpose is civil immigration or basis is immigration detainer")

@@ -164,18 +164,25 @@ def _would(outcome: str, kind: str | None) -> str:
 
 
 def if_text(conditions: object) -> str:
-    """``[{"fact": "purpose", "values": ["civil_immigration"]}]`` as "If purpose is civil
-    immigration"; several conditions are joined with "and"."""
-    parts: list[str] = []
+    """A may-apply item's ``if`` as words: ``[{"fact": "purpose", "values":
+    ["civil_immigration"]}]`` reads "If purpose is civil immigration"; several facts are joined
+    with "and"; facts marked ``alone`` (each enough by itself) with "or"; a fact marked
+    ``unknown`` (the item holds only while it stays unknown) reads "while purpose is not known"."""
+    every: list[str] = []
+    either: list[str] = []
     for cond in conditions if isinstance(conditions, list) else []:
         if not isinstance(cond, Mapping):
             continue
+        fact = humanize(cond.get("fact", "?"))
         values = cond.get("values")
         values = list(values) if isinstance(values, (list, tuple)) else [values]
-        parts.append(f"{humanize(cond.get('fact', '?'))} is {_either(values)}")
-    if not parts:
+        words = f"{fact} is not known" if cond.get("unknown") else f"{fact} is {_either(values)}"
+        (either if cond.get("alone") else every).append(words)
+    if either:
+        every.append(("either " if every else "") + " or ".join(either))
+    if not every:
         return "If the facts not yet known allow it"
-    return "If " + " and ".join(parts)
+    return "If " + " and ".join(every)
 
 
 def _item(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -214,14 +221,19 @@ def _day(moment: object) -> str:
 
 
 def law_change_sentence(change: Mapping[str, Any], decided_at: object) -> str:
-    """``{"at", "outcome", "cites"}`` as "From 2025-10-06 this is prohibited (ICEFZ.C1)." for a
-    later change, and "On 2025-08-29 this was permitted (…)." for an earlier one."""
+    """``{"at", "until", "outcome", "cites"}`` as "From 2025-10-06 this is prohibited (ICEFZ.C1)."
+    for a later change, and "Before 2025-08-30 this was permitted (…)." for an earlier one
+    (``until`` is where that earlier law stopped; without it, "On <at> this was …")."""
     outcome = str(change.get("outcome", ""))
     cites = ", ".join(str(c) for c in change.get("cites") or [])
     tail = f" ({cites})" if cites else ""
     day = _day(change.get("at"))
+    until = _day(change.get("until")) if change.get("until") else ""
     if str(change.get("at", "")) > str(decided_at or ""):
-        return f"From {day} this {_IS.get(outcome, humanize(outcome))}{tail}."
+        span = f"From {day} to {until}" if until else f"From {day}"
+        return f"{span} this {_IS.get(outcome, humanize(outcome))}{tail}."
+    if until:
+        return f"Before {until} this {_WAS.get(outcome, humanize(outcome))}{tail}."
     return f"On {day} this {_WAS.get(outcome, humanize(outcome))}{tail}."
 
 
