@@ -9,7 +9,8 @@ layer turns any of them into the one JSON error shape with :func:`error_body`; t
     ├── InvalidInput            (bad input from a user: HTTP 422, CLI exit 2)
     │   ├── InvalidCase         (a case that breaks the contract of cases.md)
     │   ├── InvalidRequest      (any other malformed request)
-    │   └── SettingError        (a BRIGHTLINE_* environment variable with a bad value)
+    │   ├── SettingError        (a BRIGHTLINE_* environment variable with a bad value)
+    │   └── InvalidAuditInput   (an audit's input or mapping: per column the bad values and counts)
     ├── PackError               (a pack that does not validate; it never loads)
     ├── LedgerError
     │   ├── VerificationError   (a proof, root or checkpoint that does not verify)
@@ -97,6 +98,17 @@ class SettingError(InvalidInput):
             got=shown,
         )
         self.variable = variable
+
+
+class InvalidAuditInput(InvalidInput):
+    """A batch audit's input or mapping file that does not fit the kind: ``problems`` lists, per
+    column, what is wrong (``column``, ``fact``, ``bad``: [value, count] pairs, ``allowed``)."""
+
+    code = "invalid_audit_input"
+
+    def __init__(self, message: str, *, problems: Sequence[dict[str, Any]] = ()) -> None:
+        super().__init__(message, problems=list(problems))
+        self.problems = list(problems)
 
 
 class PackError(BrightlineError):
