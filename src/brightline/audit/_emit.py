@@ -260,7 +260,7 @@ class Emitter:
         """The index of the row's date segment (the law in force at its own ``at``)."""
         at = col("at")
         kind = self.options.at_type
-        by_day = self._segment_of(at if kind != "text" else at, self._day_literal)
+        by_day = self._segment_of(at, self._day_literal)
         if kind == "date":
             return by_day
         moment = exp.cast(at, self._timestamp_type()) if kind == "text" else at

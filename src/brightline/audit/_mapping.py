@@ -238,7 +238,8 @@ def plan(
                 raise _fail(f"{label}: key column {key!r} is not in the input "
                             f"(columns: {', '.join(columns)})")
     else:
-        keys = tuple(c for c in columns if c not in used)
+        # a column named like a fact but mapped otherwise is left out, not kept as a key
+        keys = tuple(c for c in columns if c not in used and c not in names)
         if not mapping.file:
             _no_misspelt_facts(form, keys, unknown)
     reserved = {*DECISION_COLUMNS, QUESTION_COLUMN, "at"} | names

@@ -90,9 +90,15 @@ class DuckDBRunner:
 
         try:
             described = self.con.execute(f"DESCRIBE SELECT * FROM {self._reader(None)}").fetchall()
-            names = [row[0] for row in described]
-            types = {at_column: "VARCHAR"} if self.kind == "csv" and at_column in names else None
-            # at read as text from CSV: a bare date and a moment keep their own meaning
+            types: dict[str, str] | None = None
+            if self.kind == "csv":
+                # at read as text: a bare date and a moment keep their own meaning; a column
+                # the sniffer took for booleans is read as text too, so that only true and
+                # false pass unmapped (DuckDB would also read yes, y, t, 1 as true: a guess)
+                types = {
+                    str(row[0]): "VARCHAR" for row in described
+                    if row[0] == at_column or str(row[1]).upper() == "BOOLEAN"
+                }
             self.con.execute(f'CREATE TEMP VIEW "{self.view}" AS SELECT * FROM {self._reader(types)}')
             described = self.con.execute(f'DESCRIBE "{self.view}"').fetchall()
         except duckdb.Error as exc:

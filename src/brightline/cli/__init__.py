@@ -22,6 +22,7 @@ from brightline.errors import BrightlineError, InvalidInput
 _MODULES = (
     "decide",
     "pack",
+    "audit",
     "ledger",
     "serve",
     "user",
