@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from brightline.audit._bridge import (
+from brightline.rules import (
     GROUPS,
     Code,
     CodeAll,
