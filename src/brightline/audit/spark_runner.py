@@ -2,9 +2,10 @@
 
 The input is a table of the session's catalog, or a Parquet/CSV file or folder (read into a
 temporary view); the output a new table (``saveAsTable``) or a Parquet/CSV path. Spark runs in
-local mode unless told otherwise: ``--spark-master`` (or ``SPARK_MASTER``), for example
-``spark://host:7077`` or ``yarn``, points the same command at a cluster; settings such as
-executors and memory come from ``spark-defaults.conf`` or ``--spark-conf key=value``.
+local mode unless told otherwise: ``--spark-master`` (for example ``spark://host:7077`` or
+``yarn``) or ``spark.master`` in ``spark-defaults.conf`` points the same command at a cluster;
+settings such as executors and memory come from ``spark-defaults.conf`` or ``--spark-conf
+key=value``.
 """
 
 from __future__ import annotations

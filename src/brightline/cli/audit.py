@@ -51,7 +51,8 @@ def register(subparsers: Any) -> None:
                         help="PostgreSQL URL for --engine postgresql; the brightline database "
                         "for --ledger (default: BRIGHTLINE_DATABASE_URL)")
     parser.add_argument("--spark-master", metavar="URL", default=None,
-                        help="Spark master (default: SPARK_MASTER or local[*])")
+                        help="Spark master URL, e.g. spark://host:7077 or yarn (default: "
+                        "spark-defaults.conf, else local[*])")
     parser.add_argument("--spark-conf", metavar="KEY=VALUE", action="append", default=[],
                         help="a Spark setting (repeatable)")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
@@ -120,8 +121,6 @@ def _runner(args: argparse.Namespace, at_column: str, progress: bool) -> Any:
         from brightline.store.db import database_url
 
         return PostgresRunner(database_url(args.database), args.input)
-    import os
-
     from brightline.audit.spark_runner import SparkRunner, session
     from brightline.errors import InvalidRequest
 
@@ -131,8 +130,8 @@ def _runner(args: argparse.Namespace, at_column: str, progress: bool) -> Any:
         if not sep:
             raise InvalidRequest(f"--spark-conf {item!r}: use KEY=VALUE", field="spark-conf")
         conf[key] = value
-    master = args.spark_master or os.environ.get("SPARK_MASTER") or "local[*]"
-    return SparkRunner(session(master, conf), args.input, at_column=at_column)
+    # no --spark-master: Spark's own configuration decides (spark-defaults.conf), else local[*]
+    return SparkRunner(session(args.spark_master, conf), args.input, at_column=at_column)
 
 
 def _ledger(args: argparse.Namespace) -> int:
