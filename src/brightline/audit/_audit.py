@@ -172,45 +172,42 @@ def _count_if(test: exp.Expression) -> exp.Expression:
     ))
 
 
-def _contains(dialect: str, column: str, value: str) -> exp.Expression:
-    return exp.ArrayContains(this=col(column), expression=exp.Literal.string(value))
-
-
 def summarise(
     form: KindForm, the_plan: Plan, runner: Runner, result: exp.Expression, questions: bool
 ) -> dict[str, Any]:
     """Counts by outcome, by rule (reasons, obligations, findings), by unknown fact and, with
-    questions, by fact asked."""
+    questions, by fact asked. The result is grouped by its decision first (few distinct ones),
+    and the groups are counted here."""
+    lists = ["rules", "obligations", "findings", *(["questions"] if questions else [])]
+    grouped = exp.select(
+        col("outcome"), *(col(c) for c in lists), exp.Count(this=exp.Star()).as_("n")
+    ).from_(result.copy()).group_by(*(exp.Literal.number(i + 1) for i in range(len(lists) + 1)))
     outcomes = ("prohibited", "permitted", "needs_review", "not_applicable")
-    picks: list[tuple[str, str, exp.Expression]] = [
-        ("outcomes", o, exp.EQ(this=col("outcome"), expression=exp.Literal.string(o)))
-        for o in outcomes
-    ]
-    for rule in form.rules:
-        column = {"oblige": "obligations", "find": "findings"}.get(rule.group, "rules")
-        picks.append((column, rule.id, _contains(runner.dialect, column, rule.id)))
-    if questions:
-        for fact in form.facts:
-            if fact.default is None and form.classes[fact.slot]:
-                picks.append(("questions", fact.name,
-                              _contains(runner.dialect, "questions", fact.name)))
-    query = exp.select(
-        exp.Count(this=exp.Star()), *(_count_if(test) for _, _, test in picks)
-    ).from_(result.copy())
-    row = runner.fetch(query)[0]
     summary: dict[str, Any] = {
         "pack": form.pack,
         "version": form.version,
         "kind": form.kind,
-        "rows": int(row[0] or 0),
-        "outcomes": {}, "rules": {}, "obligations": {}, "findings": {},
+        "rows": 0,
+        "outcomes": dict.fromkeys(outcomes, 0),
+        "rules": {}, "obligations": {}, "findings": {},
     }
     if questions:
         summary["questions"] = {}
-    for (section, name, _), count in zip(picks, row[1:], strict=True):
-        count = int(count or 0)
-        if section == "outcomes" or count:
-            summary[section][name] = count
+    for row in runner.fetch(grouped):
+        n = int(row[-1])
+        summary["rows"] += n
+        summary["outcomes"][row[0]] = summary["outcomes"].get(row[0], 0) + n
+        for section, values in zip(lists, row[1:-1], strict=True):
+            for value in values or ():
+                summary[section][value] = summary[section].get(value, 0) + n
+    order = {r.id: r.position for r in form.rules}
+    for section in ("rules", "obligations", "findings"):
+        summary[section] = dict(sorted(summary[section].items(), key=lambda kv: order[kv[0]]))
+    if questions:
+        names = [f.name for f in form.facts]
+        summary["questions"] = dict(
+            sorted(summary["questions"].items(), key=lambda kv: names.index(kv[0]))
+        )
     open_facts = [f for f in form.facts if f.default is None]  # a default is never unknown
     unknown_query = exp.select(*(
         _count_if(exp.Is(this=col(f.name), expression=exp.null())) for f in open_facts
