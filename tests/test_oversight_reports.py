@@ -198,3 +198,23 @@ def test_a_report_is_built_only_from_entries_below_its_size(sqlite_service: Serv
         conn.execute(decisions_t.update().values(month="1999-01"))
     with pytest.raises(LedgerCorrupt):
         sqlite_service.get_oversight_report(first["logged"]["id"], actor=AUDITOR)
+
+
+def test_a_request_answered_by_a_follow_up_is_one_row_handled_by_it(
+    sqlite_service: Service,  # noqa: F811
+) -> None:
+    case = {
+        "jurisdiction": "chicago",
+        "at": "2025-09-04T10:30:00-05:00",
+        "kind": "assistance",
+        "facts": {"agency": "cbp", "activity": "crowd_control", "purpose": "civil_immigration"},
+    }
+    first = sqlite_service.decide(case, actor=OFFICER)
+    assert first["decision"]["outcome"] == "needs_review"
+    answered = {**case, "facts": {**case["facts"], "imminent_threat": False}}
+    second = sqlite_service.decide(answered, actor=OFFICER, follow_up_of=first["id"])
+    doc = sqlite_service.oversight_report("trust", period(year=2025), actor=AUDITOR, log=False)
+    (row,) = _table(doc, "assistance_requests")
+    assert row["decision_id"] == first["id"] and row["handled_by"] == "follow_up"
+    assert row["final_outcome"] == second["decision"]["outcome"]
+    assert row["handling_indexes"] == [second["receipt"]["index"]]

@@ -330,7 +330,14 @@ def _assistance_requests(reader: Reader, p: Mapping[str, str], duty: str) -> lis
         if _in_period(_decision_at(s.record), p)
         and duty in _cites(s.record["decision"].get("obligations", []))
     ]
-    follow_ups, reviews = _handling(reader, [s.record["id"] for s in chosen])
+    first_ids = select(decisions_t.c.id).where(
+        decisions_t.c.kind == "assistance",
+        decisions_t.c.month >= first,
+        decisions_t.c.month <= last,
+        decisions_t.c.follow_up_of.is_(None),
+        decisions_t.c.ledger_index < reader.size,
+    )
+    follow_ups, reviews = _handling(reader, [s.record["id"] for s in chosen], first_ids)
     rows = []
     for s in chosen:
         chain = [s]
@@ -368,26 +375,33 @@ def _decision_at(record: Mapping[str, Any]) -> str:
     return str(record["decision"].get("at") or record["case"].get("at") or record["created_at"])
 
 
-def _handling(reader: Reader, ids: list[str]) -> tuple[dict[str, Source], dict[str, Source]]:
+def _handling(
+    reader: Reader, ids: list[str], first: Any
+) -> tuple[dict[str, Source], dict[str, Source]]:
     """Follow-ups (by the id they follow up, the first one logged) and reviews (by decision id)
-    of the decisions ``ids`` and of their follow-ups."""
+    of the decisions ``ids`` and of their follow-ups. ``first`` selects the ids' decisions (one
+    query for the first round; later rounds, follow-ups of follow-ups, are rare and go by id)."""
     follow_ups: dict[str, Source] = {}
     reviews: dict[str, Source] = {}
-    wave = list(ids)
-    while wave:
-        found: list[Source] = []
-        seen: list[Source] = []
+    wanted = set(ids)
+    found = reader.load(decisions_t, "decision", decisions_t.c.follow_up_of.in_(first))
+    seen = reader.load(reviews_t, "review", reviews_t.c.decision_id.in_(first))
+    while True:
+        for r in seen:
+            if r.record["decision_id"] in wanted:
+                reviews.setdefault(r.record["decision_id"], r)
+        wave = []
+        for f in found:
+            if f.record["follow_up_of"] in wanted and f.record["follow_up_of"] not in follow_ups:
+                follow_ups[f.record["follow_up_of"]] = f
+                wave.append(f.record["id"])
+        if not wave:
+            return follow_ups, reviews
+        wanted.update(wave)
+        found, seen = [], []
         for part in _parts(wave):
             found += reader.load(decisions_t, "decision", decisions_t.c.follow_up_of.in_(part))
             seen += reader.load(reviews_t, "review", reviews_t.c.decision_id.in_(part))
-        for r in seen:
-            reviews.setdefault(r.record["decision_id"], r)
-        wave = []
-        for f in found:
-            if f.record["follow_up_of"] not in follow_ups:
-                follow_ups[f.record["follow_up_of"]] = f
-                wave.append(f.record["id"])
-    return follow_ups, reviews
 
 
 def _parts(items: Sequence[str]) -> Iterable[list[str]]:
