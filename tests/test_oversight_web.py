@@ -95,3 +95,19 @@ def test_api_produce_verify_and_roles(sqlite_web: Web) -> None:  # noqa: F811
     anyone = w.client.get(f"/api/v1/oversight/reports/{public['logged']['id']}")
     assert anyone.status_code == 200
     assert w.client.get(f"/api/v1/oversight/reports/{doc['logged']['id']}").status_code == 401
+
+
+def test_the_public_ledger_entry_of_a_report_ties_it_to_the_log(sqlite_web: Web) -> None:  # noqa: F811
+    w = sqlite_web
+    fill(w.service)
+    doc = w.client.post(
+        "/api/v1/oversight/reports",
+        json={"report": "trust", "year": 2025},
+        headers=w.auth("auditor"),
+    ).json()
+    entry = w.client.get(f"/api/v1/ledger/entries/{doc['logged']['ledger_index']}").json()
+    assert entry["kind"] == "oversight_report"
+    assert entry["summary"]["content_hash"] == doc["content_hash"]
+    assert entry["summary"]["entries"] == doc["entries"]
+    custody = w.client.get("/api/v1/ledger/entries/0").json()
+    assert custody["kind"] == "custody_request" and custody["summary"] is None

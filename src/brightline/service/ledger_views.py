@@ -140,6 +140,16 @@ def summary(kind: str, record: dict[str, Any] | None) -> dict[str, Any] | None:
         return {"decision_id": record.get("decision_id"), "outcome": record.get("outcome")}
     if kind == "redaction":
         return {"redacts": record.get("redacts")}
+    if kind == "oversight_report":
+        # What anyone needs to tie a published report to the log (no figures of staff reports).
+        return {
+            "id": record.get("id"),
+            "report": record.get("report"),
+            "period": record.get("period"),
+            "ledger_size": record.get("ledger_size"),
+            "content_hash": record.get("content_hash"),
+            "entries": record.get("entries"),
+        }
     return None
 
 
