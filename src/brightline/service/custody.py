@@ -525,8 +525,9 @@ def list_requests(
     order: str = "desc",
     limit: int = 50,
     offset: int = 0,
+    everything: bool = False,
 ) -> dict[str, Any]:
-    """Requests in force with their status: filters ``document_type``, ``agency``, ``status``
+    """Requests in force with their status (``everything``: all of them, for exports): filters ``document_type``, ``agency``, ``status``
     (open, held, released, transferred), ``received_from``/``received_to`` (dates),
     ``case_ref``; sorted by one of :data:`SORTS`. ``{"items", "total", "limit", "offset"}``."""
     require(actor, "read_custody")
@@ -559,10 +560,10 @@ def list_requests(
         items = [i for i in items if i["status"] == wanted]
     items.sort(key=lambda i: (str(i[sort]), i["ledger_index"]), reverse=order == "desc")
     return {
-        "items": items[offset : offset + limit],
+        "items": items if everything else items[offset : offset + limit],
         "total": len(items),
-        "limit": limit,
-        "offset": offset,
+        "limit": len(items) if everything else limit,
+        "offset": 0 if everything else offset,
         "sort": sort,
         "order": order,
     }

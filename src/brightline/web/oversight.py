@@ -294,16 +294,11 @@ def get_custody(service: ServiceDep, actor: ActorDep, request_id: str) -> dict[s
 def _all_custody(
     service: Service, actor: Actor, filters: dict[str, Any], sort: str, order: str
 ) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    offset = 0
-    while True:
-        part = service.list_custody_requests(
-            actor=actor, filters=filters, sort=sort, order=order, limit=200, offset=offset
-        )
-        items.extend(part["items"])
-        offset += 200
-        if offset >= part["total"]:
-            return items
+    listing = service.list_custody_requests(
+        actor=actor, filters=filters, sort=sort, order=order, everything=True
+    )
+    items: list[dict[str, Any]] = listing["items"]
+    return items
 
 
 @pages.get("/custody")
