@@ -734,6 +734,22 @@ def _cells(
         rows.append(
             {**dict(zip(keys, key, strict=True)), **_count(len(indexes), threshold, indexes)}
         )
+    return _complementary(rows, keys)
+
+
+def _complementary(rows: list[dict[str, Any]], keys: Sequence[str]) -> list[dict[str, Any]]:
+    """A lone suppressed cell of a month could be worked out from the month's other cells and
+    the figures; then the smallest shown cell of that month is withheld too (complementary
+    suppression), shown as "withheld"."""
+    by_month: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_month.setdefault(str(row.get("month")), []).append(row)
+    for cells in by_month.values():
+        hidden = [c for c in cells if c["suppressed"]]
+        shown = [c for c in cells if not c["suppressed"]]
+        if len(hidden) == 1 and shown:
+            smallest = min(shown, key=lambda c: (c["count"], [str(c[k]) for k in keys]))
+            smallest.update(count=None, suppressed=True, shown_as="withheld", ledger_indexes=None)
     return rows
 
 
@@ -754,8 +770,13 @@ def _count(n: int, threshold: int, indexes: list[int] | None = None) -> dict[str
 
 COUNT_COLUMNS: list[Col] = [
     ("count", "integer", "the number of records (null when suppressed)"),
-    ("suppressed", "boolean", "true when the count is from 1 to the threshold - 1"),
-    ("shown_as", "text", "the count as published, e.g. 'fewer than 5'"),
+    (
+        "suppressed",
+        "boolean",
+        "true when the count is from 1 to the threshold - 1, or withheld so that such a count "
+        "cannot be worked out from the others",
+    ),
+    ("shown_as", "text", "the count as published: a number, 'fewer than 5' or 'withheld'"),
     (
         "ledger_indexes",
         "integer list",
