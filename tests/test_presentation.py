@@ -179,7 +179,11 @@ def test_item_line_reads_if_for_what_may_apply() -> None:
 
 def test_if_reads_unknown_and_alone_forms() -> None:
     assert if_text([{"fact": "purpose", "values": [], "unknown": True}]) == (
-        "If purpose is not known")
+        "If purpose stays unknown")
+    spec = {"basis": {"type": "enum", "values": ["none", "statute", "court_order",
+                                                   "judicial_criminal_warrant"]}}
+    assert if_text([{"fact": "basis", "values": ["none", "statute", "court_order"]}], spec) == (
+        "If basis is other than judicial criminal warrant")
     assert if_text([{"fact": "purpose", "values": ["civil_immigration"], "alone": True},
                     {"fact": "basis", "values": ["immigration_detainer"], "alone": True}]) == (
         "If purpose is civil immigration or basis is immigration detainer")

@@ -163,20 +163,26 @@ def _would(outcome: str, kind: str | None) -> str:
     return _WOULD.get(outcome, f"be {humanize(outcome)}")
 
 
-def if_text(conditions: object) -> str:
+def if_text(conditions: object, facts: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """A may-apply item's ``if`` as words: ``[{"fact": "purpose", "values":
     ["civil_immigration"]}]`` reads "If purpose is civil immigration"; several facts are joined
     with "and"; facts marked ``alone`` (each enough by itself) with "or"; a fact marked
-    ``unknown`` (the item holds only while it stays unknown) reads "while purpose is not known"."""
+    ``unknown`` (the item holds only while it stays unknown) reads "purpose stays unknown". With
+    the kind's declared ``facts``, most values of a fact read "basis is other than judicial
+    criminal warrant or federal criminal warrant"."""
+    facts = facts or {}
     every: list[str] = []
     either: list[str] = []
     for cond in conditions if isinstance(conditions, list) else []:
         if not isinstance(cond, Mapping):
             continue
-        fact = humanize(cond.get("fact", "?"))
+        name = str(cond.get("fact", "?"))
         values = cond.get("values")
         values = list(values) if isinstance(values, (list, tuple)) else [values]
-        words = f"{fact} is not known" if cond.get("unknown") else f"{fact} is {_either(values)}"
+        if cond.get("unknown"):
+            words = f"{humanize(name)} stays unknown"
+        else:
+            words = f"{humanize(name)} is {_if_values(values, facts.get(name, {}))}"
         (either if cond.get("alone") else every).append(words)
     if either:
         every.append(("either " if every else "") + " or ".join(either))
@@ -185,7 +191,15 @@ def if_text(conditions: object) -> str:
     return "If " + " and ".join(every)
 
 
-def _item(raw: Mapping[str, Any]) -> dict[str, Any]:
+def _if_values(values: Sequence[object], spec: Mapping[str, Any]) -> str:
+    domain = list(spec.get("values") or [])
+    rest = [v for v in domain if v not in values]
+    if spec.get("type") != "bool" and len(values) >= 3 and rest and len(rest) < len(values):
+        return f"other than {_either(rest)}"
+    return _either(values)
+
+
+def _item(raw: Mapping[str, Any], facts: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     status = str(raw.get("status") or "applies")
     item = {
         "rule": str(raw.get("rule", "")),
@@ -195,7 +209,7 @@ def _item(raw: Mapping[str, Any]) -> dict[str, Any]:
         "if": list(raw.get("if") or []),
         "urgent": bool(raw.get("urgent", False)),
     }
-    item["if_text"] = if_text(item["if"]) if status == "may_apply" else ""
+    item["if_text"] = if_text(item["if"], facts) if status == "may_apply" else ""
     return item
 
 
@@ -205,11 +219,13 @@ def item_line(raw: Mapping[str, Any]) -> str:
     return f"{item['if_text']}: {item['text']}" if item["if_text"] else item["text"]
 
 
-def _split(items: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _split(
+    items: Iterable[Mapping[str, Any]], facts: Mapping[str, Mapping[str, Any]] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     certain: list[dict[str, Any]] = []
     conditional: list[dict[str, Any]] = []
     for raw in items:
-        item = _item(raw)
+        item = _item(raw, facts)
         (conditional if item["status"] == "may_apply" else certain).append(item)
     certain.sort(key=lambda i: not i["urgent"])  # urgent duties first (stable otherwise)
     return certain, conditional
@@ -324,7 +340,7 @@ def present(
     label, sub = outcome_label(outcome, kind)
     sections = []
     for key, title in _SECTIONS:
-        certain, conditional = _split(decision.get(key) or [])
+        certain, conditional = _split(decision.get(key) or [], facts)
         sections.append({"key": key, "title": title, "certain": certain, "conditional": conditional})
     changes = [
         {**dict(c), "sentence": law_change_sentence(c, decision.get("at"))}
