@@ -78,28 +78,62 @@ def representative(form: KindForm, key: str) -> tuple[str, dict[str, object]]:
     return at, facts
 
 
+def _applying(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Obligations or findings that apply (a ``may_apply`` one is not in the audit's columns),
+    in rule-id order (the engine may put urgent duties first)."""
+    kept = [p for p in parts if p.get("status", "applies") == "applies"]
+    return sorted(kept, key=lambda p: str(p["rule"]))
+
+
 def answer_of(decision: dict[str, Any], questions: bool) -> str:
+    reasons = decision["reasons"]
+    if not reasons:  # an engine without the default reason: it is "<pack>/default", no cites
+        reasons = [{"rule": f"{decision['jurisdiction']}/default", "cites": []}]
+    obligations = _applying(decision["obligations"])
+    findings = _applying(decision["findings"])
     parts = [
         decision["outcome"],
-        ",".join(r["rule"] for r in decision["reasons"]),
-        ",".join(c for r in decision["reasons"] for c in r["cites"]),
-        ",".join(r["rule"] for r in decision["obligations"]),
-        ",".join(c for r in decision["obligations"] for c in r["cites"]),
-        ",".join(r["rule"] for r in decision["findings"]),
-        ",".join(c for r in decision["findings"] for c in r["cites"]),
+        ",".join(r["rule"] for r in reasons),
+        ",".join(c for r in reasons for c in r["cites"]),
+        ",".join(r["rule"] for r in obligations),
+        ",".join(sorted(c for r in obligations for c in r["cites"])),
+        ",".join(r["rule"] for r in findings),
+        ",".join(sorted(c for r in findings for c in r["cites"])),
     ]
     if questions:
         parts.append(",".join(q["fact"] for q in decision["questions"]))
     return SEP.join(parts)
 
 
-def answer_sql(questions: bool, join: str = "array_to_string") -> str:
-    """SQL for the answer string of an output row (DuckDB and PostgreSQL: array_to_string)."""
+SORTED = ("obligations", "obligation_cites", "findings", "finding_cites")
+
+
+def answer_sql(questions: bool, dialect: str = "duckdb") -> str:
+    """SQL for the answer string of an output row (DuckDB or PostgreSQL), as :func:`answer_of`
+    (obligations and findings sorted)."""
     cols = ["rules", "cites", "obligations", "obligation_cites", "findings", "finding_cites"]
     if questions:
         cols.append("questions")
-    pieces = ["outcome", *(f"{join}({c}, ',')" for c in cols)]
+
+    def listed(c: str) -> str:
+        if c not in SORTED:
+            return c
+        if dialect == "postgres":
+            return f"ARRAY(SELECT x FROM unnest({c}) AS x ORDER BY x COLLATE \"C\")"
+        return f"list_sort({c})"
+
+    pieces = ["outcome", *(f"array_to_string({listed(c)}, ',')" for c in cols)]
     return " || chr(31) || ".join(pieces)
+
+
+def answer_of_row(row: dict[str, Any], questions: bool) -> str:
+    """The answer string of an output row fetched as a dict of lists (Spark)."""
+    cols = ["rules", "cites", "obligations", "obligation_cites", "findings", "finding_cites"]
+    if questions:
+        cols.append("questions")
+    return SEP.join([row["outcome"], *(
+        ",".join(sorted(row[c]) if c in SORTED else row[c]) for c in cols
+    )])
 
 
 def engine_answer(form: KindForm, at: str, facts: dict[str, object], questions: bool) -> str:

@@ -202,7 +202,9 @@ def summarise(
                 summary[section][value] = summary[section].get(value, 0) + n
     order = {r.id: r.position for r in form.rules}
     for section in ("rules", "obligations", "findings"):
-        summary[section] = dict(sorted(summary[section].items(), key=lambda kv: order[kv[0]]))
+        summary[section] = dict(
+            sorted(summary[section].items(), key=lambda kv: order.get(kv[0], len(order)))
+        )
     if questions:
         names = [f.name for f in form.facts]
         summary["questions"] = dict(

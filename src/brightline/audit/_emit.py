@@ -6,7 +6,8 @@ The query is built as a sqlglot expression tree and rendered per dialect (``duck
 boolean for bool facts, NULL meaning unknown; values already checked, see ``_checks``), plus the
 key columns it carries through, and gives per row:
 
-``outcome``, ``rules`` and ``cites`` (the deciding rules and their cites, in rule order),
+``outcome``, ``rules`` and ``cites`` (the deciding rules and their cites, in rule order; when
+no rule decides, the default reason ``<pack>/default``, which cites nothing),
 ``obligations`` / ``obligation_cites`` and ``findings`` / ``finding_cites``, and with
 ``questions=True`` ``questions``: the unknown facts that would settle a ``needs_review`` row.
 
@@ -174,8 +175,12 @@ class Emitter:
         reasons = [(self._in_reasons(r), r) for r in self.form.rules if self._decisive(r)]
         duties = [(self._holds(r), r) for r in self.form.rules if r.group == "oblige"]
         finds = [(self._holds(r), r) for r in self.form.rules if r.group == "find"]
+        default = exp.EQ(this=col("_bl_step"), expression=exp.Literal.number(DEFAULT_STEP))
         for name, picks in (("rules", reasons), ("obligations", duties), ("findings", finds)):
-            out.append(self._list((c, [r.id]) for c, r in picks).as_(name))
+            ids = [(c, [r.id]) for c, r in picks]
+            if name == "rules":  # no rule decides: the default reason (cites.md: never empty)
+                ids.append((default, [f"{self.form.pack}/default"]))
+            out.append(self._list(ids).as_(name))
             cites = "cites" if name == "rules" else f"{name[:-1]}_cites"
             out.append(self._list((c, list(r.cites)) for c, r in picks).as_(cites))
         if self.options.questions:
