@@ -83,3 +83,19 @@ def test_pages_are_compressed_and_have_an_icon(sqlite_web: Web) -> None:
     icon = sqlite_web.client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg")
     assert '<link rel="stylesheet" href="/static/print.css" media="print">' in page.text
+
+
+def test_a_case_has_an_address_that_reopens_it_filled_in(sqlite_web: Web) -> None:
+    decision_id = _open_decision(sqlite_web)
+    sqlite_web.login("officer")
+    page = sqlite_web.client.get(f"/decisions/{decision_id}").text
+    link = re.search(r'<a href="([^"]+)" id="case-url">', page)
+    assert link is not None
+    url = link.group(1).replace("&amp;", "&")
+    assert url.startswith("/screen?") and "fact.agency=" in url
+    form = sqlite_web.client.get(url).text
+    agency = support.OPEN_CASE["facts"]["agency"]
+    assert f'<option value="{agency}" selected>' in form
+    odd = sqlite_web.client.get("/screen?kind=assistance&fact.agency=martians").text
+    agency_select = re.search(r'<select id="fact-agency".*?</select>', odd, re.S)
+    assert agency_select and "selected" not in agency_select.group(0)  # not a value: dropped

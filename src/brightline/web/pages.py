@@ -126,17 +126,55 @@ def screen_form(
     cat = law.catalog(jurisdiction if jurisdiction in packs else packs[0])
     kinds = cat.get("kinds", {})
     chosen = kind if kind in kinds else next(iter(kinds), None)
+    facts = law.kind_facts(cat, chosen) if chosen else {}
     return render(
         request,
         "screen.html",
         packs=packs,
         catalog=cat,
         kind=chosen,
-        facts=law.kind_facts(cat, chosen) if chosen else {},
+        facts=facts,
         at=at or _local_now(str(cat.get("timezone", "UTC"))),
-        values={},
+        values=prefilled(request.query_params, facts),
         error=None,
     )
+
+
+def prefilled(params: Any, facts: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Answers given in the address (``fact.agency=ice``), kept when they are values of the
+    fact, so that a case's URL reopens its form filled in (to share or bookmark)."""
+    values: dict[str, str] = {}
+    for name, spec in facts.items():
+        raw = str(params.get(f"fact.{name}") or "")
+        allowed = ("true", "false") if spec.get("type") == "bool" else tuple(
+            str(v) for v in spec.get("values") or ()
+        )
+        if raw in allowed:
+            values[name] = raw
+    return values
+
+
+def case_url(case: dict[str, Any]) -> str:
+    """The screening form's address with this case's answers filled in."""
+    from urllib.parse import urlencode
+
+    at = str(case.get("at") or "")
+    params: list[tuple[str, str]] = [
+        ("jurisdiction", str(case.get("jurisdiction") or "chicago")),
+        ("kind", str(case.get("kind") or "")),
+    ]
+    try:
+        moment = datetime.fromisoformat(at)
+        tz = str(law.catalog(params[0][1]).get("timezone", "America/Chicago"))
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(ZoneInfo(tz))
+        params.append(("at", moment.strftime("%Y-%m-%dT%H:%M")))
+    except ValueError:
+        pass
+    for name, value in (case.get("facts") or {}).items():
+        text = "true" if value is True else "false" if value is False else str(value)
+        params.append((f"fact.{name}", text))
+    return "/screen?" + urlencode(params)
 
 
 def _fact_value(spec: dict[str, Any], raw: str) -> Any:
@@ -287,7 +325,9 @@ def decision_page(
     request: Request, service: ServiceDep, actor: ActorDep, decision_id: str
 ) -> Response:
     record = service.get_decision(decision_id, actor=actor)
-    return render(request, "decision.html", **decision_view(record, actor.role))
+    view = decision_view(record, actor.role)
+    view["case_url"] = case_url(record["case"]) if record.get("case") else None
+    return render(request, "decision.html", **view)
 
 
 @router.post("/decisions/{decision_id}/follow-up", dependencies=[Csrf])
