@@ -3,6 +3,7 @@ receipt; private fields for auditors only."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 import test_service_support as support
 from brightline.errors import AuthError, Forbidden, InvalidCase, InvalidRequest, RateLimited
 from brightline.service import Service
+from brightline.settings import Rate
 from test_service_support import ANON, AUDITOR, OFFICER, SUPERVISOR, assert_receipt_verifies
 
 service = support.service
@@ -35,7 +37,7 @@ def test_report_is_decided_logged_and_its_receipt_verifies(service: Service) -> 
     entry = service.ledger.entry(out["receipt"]["index"])
     assert entry.kind == "report"
     assert entry.record["description"] == REPORT["description"]
-    assert entry.record["contact"] == "reporter@example.org"
+    assert "contact" not in entry.record  # kept apart, encrypted (test_reporter_privacy.py)
     assert entry.record["case"]["facts"] == {**REPORT["facts"], "officer_type": "local"}
     assert "203.0.113.9" not in json.dumps(entry.record)
 
@@ -96,7 +98,7 @@ def test_reports_are_rate_limited_per_client_and_listed_for_auditors(
     sqlite_service: Service,
 ) -> None:
     svc = sqlite_service
-    svc.report_limit = (2, 3600)
+    svc.config = dataclasses.replace(svc.config, report_rate=Rate(2, 3600))
     brief = {"category": "federal_conduct", "description": "Agents in masks."}
     for _ in range(2):
         svc.submit_report(brief, client_id="198.51.100.1")

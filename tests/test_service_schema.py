@@ -13,7 +13,15 @@ from brightline.store.tables import metadata
 
 APP_TABLES = {
     t.name
-    for t in (*tables_app.INDEX_TABLES, tables_app.users, tables_app.api_tokens, tables_app.app_state)
+    for t in (
+        *tables_app.INDEX_TABLES,
+        tables_app.users,
+        tables_app.api_tokens,
+        tables_app.app_state,
+        tables_app.sessions,
+        tables_app.rate_events,
+        tables_app.report_contacts,
+    )
 }
 
 

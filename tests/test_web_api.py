@@ -3,6 +3,7 @@ access rules, follow-ups, reviews, reports, ledger proofs, and the one error sha
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 import test_web_support as support
 from brightline.ledger.checkpoint import open_checkpoint
 from brightline.ledger.merkle import verify_consistency, verify_inclusion
-from brightline.web.security import RateLimiter
+from brightline.settings import Rate
 from test_web_support import DETAINER_CASE, OPEN_CASE, REPORT, Web, make_web
 
 web = support.web
@@ -260,8 +261,10 @@ def test_exact_error_bodies(
         f"sqlite:///{tmp_path / 'limited.db'}",
         tmp_path / "limited",
         monkeypatch,
-        report_limiter=RateLimiter(limit=1, window=60.0, clock=lambda: 1000.0),
+        config={"report_rate": Rate(1, 60)},
     )
+    frozen = time.time()
+    limited.service.clock = lambda: frozen
     try:
         assert limited.client.post("/api/v1/reports", json=REPORT).status_code == 201
         flood = limited.client.post("/api/v1/reports", json=REPORT)
@@ -270,7 +273,7 @@ def test_exact_error_bodies(
         assert flood.json() == {
             "error": {
                 "code": "rate_limited",
-                "message": "too many requests from this client: at most 1 per 60 s; "
+                "message": "too many reports from this client: at most 1 per 60 s; "
                 "try again in 60 s",
                 "details": {"limit": 1, "window_seconds": 60, "retry_after": 60},
             }

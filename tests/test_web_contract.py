@@ -437,7 +437,7 @@ def test_a_method_that_is_not_allowed_says_which_are(sqlite_web: Web) -> None:
     assert reply.status_code == 405
     assert {m.strip() for m in reply.headers["allow"].split(",")} == {"GET", "HEAD"}
     assert reply.json()["error"]["code"] == "method_not_allowed"
-    post_only = sqlite_web.client.get("/api/v1/tokens")
+    post_only = sqlite_web.client.get("/api/v1/inspections")
     assert post_only.status_code == 405 and post_only.headers["allow"] == "POST"
 
 

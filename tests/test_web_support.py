@@ -6,6 +6,7 @@ for each; ``web`` runs on SQLite and PostgreSQL (``db_url``), ``sqlite_web`` on 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import socket
@@ -25,7 +26,6 @@ from fastapi.testclient import TestClient
 from brightline import settings
 from brightline.service import Service
 from brightline.web import create_app
-from brightline.web.security import RateLimiter
 from test_service_support import DETAINER_CASE, OPEN_CASE  # noqa: F401  (shared with the web tests)
 
 PASSWORD = "a long enough password 1"
@@ -75,11 +75,27 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
-def make_web(url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch, **app_args: Any) -> Web:
+def make_web(
+    url: str,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    config: dict[str, Any] | None = None,
+    **app_args: Any,
+) -> Web:
+    """A Web over a fresh service. ``config`` overrides settings (field: value); the rate
+    limits default to generous ones so that tests are not limited by accident."""
     monkeypatch.setenv("BRIGHTLINE_DATA_DIR", str(data_dir))
     monkeypatch.delenv("BRIGHTLINE_SIGNING_KEY", raising=False)
-    service = Service.open(url)
-    app_args.setdefault("report_limiter", RateLimiter(limit=1000, window=60.0))
+    generous = settings.Rate(10_000, 60)
+    overrides = {
+        "data_dir": data_dir,
+        "report_rate": generous,
+        "login_account_rate": generous,
+        "login_client_rate": generous,
+        **(config or {}),
+    }
+    service = Service.open(url, dataclasses.replace(settings.from_env(), **overrides))
     app = create_app(service, secret="test-secret", **app_args)
     return Web(service, TestClient(app, raise_server_exceptions=False))
 

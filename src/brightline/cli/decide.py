@@ -48,7 +48,7 @@ def read_case(file: str) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from brightline.rules import Decider, decide
+    from brightline.service.law import Decider, decide
 
     case = read_case(args.file)
     flips = not args.no_flips
@@ -66,14 +66,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _clauses(packs: str | None) -> dict[str, str]:
-    from brightline.rules import law_keys
+    from brightline.service.law import law_keys
 
     return {key: str(info["text"]) for key, info in law_keys(packs).items()}
 
 
 def _facts(decision: dict[str, Any], packs: str | None) -> dict[str, dict[str, Any]]:
     """The decided kind's declared facts, in order (for the order of flips)."""
-    from brightline.rules import pack_catalog
+    from brightline.service.law import pack_catalog
 
     catalog = pack_catalog(str(decision["jurisdiction"]), packs)
     facts = catalog["kinds"].get(decision["kind"], {}).get("facts", [])

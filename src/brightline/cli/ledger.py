@@ -100,9 +100,9 @@ def register(subparsers: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Any:
-    from brightline.store.ledger import LedgerStore
+    from brightline.service.proofs import open_ledger
 
-    return LedgerStore.open(args.database)
+    return open_ledger(args.database)
 
 
 def _checkpoint(args: argparse.Namespace) -> int:
@@ -115,25 +115,13 @@ def _checkpoint(args: argparse.Namespace) -> int:
 
 
 def _prove(args: argparse.Namespace) -> int:
-    from brightline.ledger.records import leaf_data
+    from brightline.service.proofs import proof_bundle
 
     store = _open(args)
     try:
-        proof = store.inclusion_proof(args.index, args.size)
-        entry = store.entry(args.index)
-        vkey = store.vkey
-        origin = store.origin
+        out = proof_bundle(store, args.index, args.size)
     finally:
         store.close()
-    data = leaf_data(entry.kind, bytes.fromhex(entry.commitment))
-    out = {
-        **proof,
-        "kind": entry.kind,
-        "commitment": entry.commitment,
-        "leaf_data": data.hex(),
-        "origin": origin,
-        "vkey": vkey,
-    }
     print(json.dumps(out, indent=2))
     return 0
 
@@ -150,23 +138,9 @@ def _verify_proof(args: argparse.Namespace) -> int:
 
 def check_proof_file(path: str, trusted_vkey: str | None = None) -> str:
     """Check a proof file written by ``prove``; return what it proves or raise saying why not."""
-    from brightline.ledger.checkpoint import open_checkpoint
+    from brightline.service.proofs import check_proof_document
 
-    doc = _read_proof(path)
-    vkey = trusted_vkey or _field(doc, "vkey", str)
-    checkpoint = open_checkpoint(_field(doc, "checkpoint", str), vkey)
-    index, size = _field(doc, "index", int), _field(doc, "size", int)
-    if checkpoint.size != size:
-        raise ValueError(f"the checkpoint is for tree size {checkpoint.size}, the proof for {size}")
-    if "root" in doc and _hex(doc, "root") != checkpoint.root:
-        raise ValueError("the root in the file is not the root the checkpoint signs")
-    leaf = _checked_leaf(doc)
-    _verify_inclusion(leaf, index, size, doc, checkpoint.root)
-    who = vkey.split("+", 2)
-    return (
-        f"entry {index} is in {checkpoint.origin} at tree size {size} "
-        f"(root {checkpoint.root.hex()}), checkpoint signed by {who[0]}+{who[1]}"
-    )
+    return check_proof_document(_read_proof(path), trusted_vkey)
 
 
 def _read_proof(path: str) -> dict[str, Any]:
@@ -181,50 +155,6 @@ def _read_proof(path: str) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise ValueError(f"{path} must hold a JSON object")
     return doc
-
-
-def _field(doc: dict[str, Any], name: str, kind: type) -> Any:
-    value = doc.get(name)
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise ValueError(f"proof file field {name!r} must be a {kind.__name__}, got {value!r}")
-    return value
-
-
-def _hex(doc: dict[str, Any], name: str) -> bytes:
-    try:
-        return bytes.fromhex(_field(doc, name, str))
-    except ValueError as exc:
-        raise ValueError(f"proof file field {name!r} is not hex") from exc
-
-
-def _checked_leaf(doc: dict[str, Any]) -> bytes:
-    """The leaf hash, checked against the leaf data (and kind + commitment) when present."""
-    from brightline.ledger.merkle import leaf_hash
-    from brightline.ledger.records import leaf_data
-
-    leaf = _hex(doc, "leaf_hash")
-    if "leaf_data" in doc:
-        data = _hex(doc, "leaf_data")
-        if leaf_hash(data) != leaf:
-            raise ValueError("the leaf data does not hash to the leaf hash")
-        if "kind" in doc and "commitment" in doc:
-            expected = leaf_data(_field(doc, "kind", str), _hex(doc, "commitment"))
-            if expected != data:
-                raise ValueError("kind and commitment do not make the leaf data")
-    return leaf
-
-
-def _verify_inclusion(leaf: bytes, index: int, size: int, doc: dict[str, Any], root: bytes) -> None:
-    from brightline.ledger.merkle import verify_inclusion
-
-    proof = doc.get("proof")
-    if not isinstance(proof, list) or not all(isinstance(h, str) for h in proof):
-        raise ValueError("proof file field 'proof' must be a list of hex strings")
-    try:
-        hashes = [bytes.fromhex(h) for h in proof]
-    except ValueError as exc:
-        raise ValueError("proof file field 'proof' holds a value that is not hex") from exc
-    verify_inclusion(leaf, index, size, hashes, root)
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -43,7 +43,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_test(args: argparse.Namespace) -> int:
-    from brightline.rules import available_packs, load_scenarios, run_all, unexercised
+    from brightline.service.law import available_packs, load_scenarios, run_all, unexercised
 
     names = args.packs or available_packs(args.packs_dir)
     failed = total = 0
@@ -72,7 +72,7 @@ def run_test(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     from brightline.errors import InvalidRequest
-    from brightline.rules import load_pack, rules_in_force
+    from brightline.service.law import load_pack, rules_in_force
 
     try:
         day = date.fromisoformat(args.at) if args.at else date.today()

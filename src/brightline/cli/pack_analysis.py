@@ -49,13 +49,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _load(args: argparse.Namespace) -> Any:
-    from brightline.rules import load_pack
+    from brightline.service.law import load_pack
 
     return load_pack(args.pack, args.packs_dir)
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from brightline.rules import check_pack
+    from brightline.service.law import check_pack
 
     pack = _load(args)
     started = time.perf_counter()
@@ -69,7 +69,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from brightline.rules import diff_pack
+    from brightline.service.law import diff_pack
 
     pack = _load(args)
     day1, day2 = _day("--from", args.day1), _day("--to", args.day2)

@@ -32,17 +32,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def handle_import(args: argparse.Namespace) -> int:
-    from brightline.service.officers import import_roster
-    from brightline.store import make_engine, migrate
-    from brightline.store.db import database_url
+    from brightline.service.officers import import_roster_at
 
-    url = database_url(args.database)
-    migrate(url)
-    engine = make_engine(url)
-    try:
-        report = import_roster(engine, args.paths)
-    finally:
-        engine.dispose()
+    report = import_roster_at(args.database, args.paths)
     print(json.dumps(report, indent=2, default=str) if args.json else import_text(report))
     return 0
 
@@ -69,11 +61,10 @@ def import_text(report: dict[str, Any]) -> str:
 
 def handle_lookup(args: argparse.Namespace) -> int:
     from brightline.service import Service
-    from brightline.service.officers import find_officers
 
     with Service.open(args.database) as service:
-        found = find_officers(
-            service, star=args.star, name=args.name, unit=args.unit, limit=args.limit
+        found = service.find_officers(
+            star=args.star, name=args.name, unit=args.unit, limit=args.limit
         )
     if args.json:
         print(json.dumps(found, indent=2))

@@ -31,13 +31,13 @@ def handle(args: argparse.Namespace) -> int:
 
     from brightline.errors import InvalidRequest
     from brightline.service import Service
-    from brightline.store import database_url
 
     if not 0 < args.port < 65536:
         raise InvalidRequest(f"--port must be 1-65535, got {args.port}", field="port")
     if not 1 <= args.workers <= 64:
         raise InvalidRequest(f"--workers must be 1-64, got {args.workers}", field="workers")
     service = Service.open(args.database)
+    url = service.engine.url.render_as_string(hide_password=False)
     try:
         if args.demo:
             seeded = service.seed_demo()
@@ -48,13 +48,15 @@ def handle(args: argparse.Namespace) -> int:
             return 0
     finally:
         service.close()
-    os.environ["BRIGHTLINE_DATABASE_URL"] = database_url(args.database)
+    os.environ["BRIGHTLINE_DATABASE_URL"] = url  # each worker reads its settings at start
     _run("brightline.web.app:app_from_env", args)
     return 0
 
 
 def _run(target: object, args: argparse.Namespace) -> None:
-    """uvicorn with its fastest settings (uvloop, httptools)."""
+    """uvicorn with its fastest settings (uvloop, httptools). uvicorn never rewrites the client
+    address from X-Forwarded-For (``proxy_headers=False``): brightline itself believes that
+    header only from BRIGHTLINE_TRUSTED_PROXIES, so a client cannot pick its own address."""
     import uvicorn
 
     if not isinstance(target, str):
@@ -68,6 +70,8 @@ def _run(target: object, args: argparse.Namespace) -> None:
         loop="uvloop",
         http="httptools",
         access_log=args.access_log,
+        proxy_headers=False,
+        forwarded_allow_ips="",
         log_level="warning",
         workers=args.workers if isinstance(target, str) else None,
         factory=isinstance(target, str),

@@ -1,10 +1,7 @@
-"""Who is asking, and what each role may do.
+"""Who is asking, and the one check of what they may do.
 
-Roles: ``public`` (anonymous: public pages, reports, statistics, the ledger), ``officer`` (screens
-cases and reads their own decisions), ``supervisor`` (screens, reads every decision, resolves the
-review queue), ``auditor`` (reads everything: decisions, the queue, reports with their private
-fields), ``admin`` (manages accounts). Officers and supervisors keep the custody request log; supervisors
-and auditors produce the oversight reports; auditors resolve residents' reports. Every check in the service goes through :func:`require`:
+What each role may do is the table of :mod:`brightline.service.permissions`. Every check in the
+service goes through :func:`require`:
 an anonymous actor asking for a logged-in right gets ``AuthError`` (401), a logged-in actor
 without the right gets ``Forbidden`` (403).
 """
@@ -15,26 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from brightline.errors import AuthError, Forbidden
+from brightline.service.permissions import ACCOUNT_ROLES, PERMISSIONS, ROLES
 
-ROLES = ("public", "officer", "supervisor", "auditor", "admin")
-ACCOUNT_ROLES = ROLES[1:]
-
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "decide": frozenset({"officer", "supervisor"}),
-    "read_own_decisions": frozenset({"officer", "supervisor", "auditor"}),
-    "read_all_decisions": frozenset({"supervisor", "auditor"}),
-    "read_review_queue": frozenset({"supervisor", "auditor"}),
-    "resolve_review": frozenset({"supervisor"}),
-    "read_reports": frozenset({"auditor"}),
-    "redact_reports": frozenset({"auditor"}),
-    "manage_accounts": frozenset({"admin"}),
-    # oversight (service/custody.py, service/oversight*.py)
-    "log_custody": frozenset({"officer", "supervisor"}),
-    "read_custody": frozenset({"officer", "supervisor", "auditor"}),
-    "resolve_reports": frozenset({"auditor"}),
-    "produce_oversight_reports": frozenset({"supervisor", "auditor"}),
-    "read_oversight_reports": frozenset({"supervisor", "auditor"}),
-}
+__all__ = ["ACCOUNT_ROLES", "PERMISSIONS", "ROLES", "Actor", "require"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +33,7 @@ class Actor:
         return self.username is None or self.role == "public"
 
     def can(self, permission: str) -> bool:
+        """Does the permission table give this actor ``permission``?"""
         return not self.is_anonymous and self.role in PERMISSIONS[permission]
 
     def to_dict(self) -> dict[str, Any]:

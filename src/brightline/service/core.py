@@ -16,18 +16,22 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.engine import Engine
 
+from brightline import settings
 from brightline.service import (
     accounts,
     custody,
     decisions,
+    keys,
     ledger_views,
+    limits,
     oversight_inbox,
     recovery,
     reports,
@@ -74,36 +78,66 @@ class LedgerLike(Protocol):
 class Service:
     """Decisions, reviews, reports, statistics, accounts and the public ledger views."""
 
-    def __init__(self, engine: Engine, ledger: LedgerLike, decider: Decider | None = None) -> None:
-        from brightline import settings
+    def __init__(
+        self,
+        engine: Engine,
+        ledger: LedgerLike,
+        config: settings.Settings | None = None,
+        decider: Decider | None = None,
+    ) -> None:
         from brightline.rules import Decider
 
         self.engine = engine
         self.ledger = ledger
+        self.config = config or settings.current()
         # the service's own engine: the packs folder of the settings (or the shipped packs)
-        self.decider = decider if decider is not None else Decider(settings.current().packs_dir)
+        self.decider = decider if decider is not None else Decider(self.config.packs_dir)
         self.review_lock = threading.Lock()
         self.custody_lock = threading.Lock()
-        # Public reports accepted per client (hashed id) in a rolling window of seconds.
-        self.report_limit: tuple[int, int] = (30, 3600)
         self.witnessing: Any = None  # the witness submitter, when a policy is set
+        # Unix seconds; every time the service reads (sessions, tokens, limits) comes from here.
+        self.clock: Callable[[], float] = limits.wall_clock
+        self._secret: str | None = None
+        self._fernet: Any = None
 
     @classmethod
-    def open(cls, url: str | None = None) -> Service:
+    def open(cls, url: str | None = None, config: settings.Settings | None = None) -> Service:
         """Migrate the database at ``url`` (default: see ``store.database_url``), open the
-        ledger and index any ledger entries the index lacks (crash recovery)."""
+        ledger and index any ledger entries the index lacks (crash recovery). ``config``
+        defaults to the process's settings (read once from the environment)."""
         from brightline.store import database_url, make_engine
         from brightline.store.ledger import LedgerStore
 
+        config = config or settings.current()
+        keys.contact_key(config)  # a bad key stops the start, not the first report
         url = database_url(url)
         ledger = LedgerStore.open(url)  # migrates the whole schema to head
         engine = getattr(ledger, "engine", None) or make_engine(url)
-        service = cls(engine, ledger)
+        service = cls(engine, ledger, config)
         service.recover_index()
         from brightline.service import witnessing
 
         service.witnessing = witnessing.start(service)
         return service
+
+    @property
+    def secret(self) -> str:
+        """The server secret (see :mod:`brightline.service.keys`)."""
+        if self._secret is None:
+            self._secret = keys.server_secret(self.config)
+        return self._secret
+
+    @property
+    def fernet(self) -> Any:
+        """The cipher of reporters' contact details."""
+        if self._fernet is None:
+            from cryptography.fernet import Fernet
+
+            self._fernet = Fernet(keys.contact_key(self.config))
+        return self._fernet
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), UTC)
 
     def close(self) -> None:
         if self.witnessing is not None:
@@ -179,7 +213,7 @@ class Service:
 
     # -- public reports ---------------------------------------------------------------------
 
-    def submit_report(self, report: Any, *, client_id: str) -> dict[str, Any]:
+    def submit_report(self, report: Any, *, client_id: str | None) -> dict[str, Any]:
         return reports.submit_report(self, report, client_id=client_id)
 
     def get_report(self, report_id: str, *, actor: Actor) -> dict[str, Any]:
@@ -188,8 +222,15 @@ class Service:
     def list_reports(self, *, actor: Actor, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         return reports.list_reports(self, actor=actor, limit=limit, offset=offset)
 
-    def redact_report(self, report_id: str, *, reason: str, actor: Actor) -> dict[str, Any]:
+    def redact_report(
+        self, report_id: str, *, reason: str, actor: Actor | None
+    ) -> dict[str, Any]:
         return reports.redact_report(self, report_id, reason=reason, actor=actor)
+
+    def delete_contact(
+        self, report_id: str, *, reason: str, actor: Actor | None
+    ) -> dict[str, Any]:
+        return reports.delete_contact(self, report_id, reason=reason, actor=actor)
 
     def report_categories(self) -> list[dict[str, str]]:
         return reports.categories()
@@ -263,6 +304,60 @@ class Service:
 
         return oversight_verify.verify(self, document, actor=actor)
 
+    # -- officers: the roster lookup and roll-call inspections -------------------------------
+
+    def find_officers(self, **query: Any) -> dict[str, Any]:
+        """See :func:`brightline.service.officers.find_officers`."""
+        from brightline.service import officers
+
+        return officers.find_officers(self, **query)
+
+    def get_officer(self, officer_id: Any) -> dict[str, Any]:
+        from brightline.service import officers
+
+        return officers.get_officer(self, officer_id)
+
+    def officer_detail(self, officer_id: Any) -> dict[str, Any]:
+        from brightline.service import officers
+
+        return officers.officer_detail(self, officer_id)
+
+    def officer_ranks(self) -> list[str]:
+        from brightline.service import officers
+
+        return list(officers.officer_ranks(self))
+
+    def unit_officers(self, unit: Any, *, actor: Actor) -> list[dict[str, Any]]:
+        from brightline.service import officers
+
+        return officers.unit_officers(self, unit, actor=actor)
+
+    def record_roll_call(self, payload: Any, *, actor: Actor) -> dict[str, Any]:
+        from brightline.service import officers
+
+        return officers.record_roll_call(self, payload, actor=actor)
+
+    def inspection_failures(self, *, actor: Actor, **query: Any) -> list[dict[str, Any]]:
+        from brightline.service import officers
+
+        return officers.inspection_failures(self, actor=actor, **query)
+
+    def compliance_by_unit(self, *, actor: Actor, **query: Any) -> list[dict[str, Any]]:
+        from brightline.service import officers
+
+        return officers.compliance_by_unit(self, actor=actor, **query)
+
+    def warm_roster_index(self) -> None:
+        """Build the roster lookup index now, so the first lookup does not wait for it."""
+        from brightline.service import officers
+
+        officers.roster_index(self)
+
+    def import_roster(self, paths: Sequence[Any]) -> dict[str, Any]:
+        from brightline.service import officers
+
+        return officers.import_roster(self.engine, paths)
+
     # -- statistics and the public ledger ---------------------------------------------------
 
     def public_stats(self) -> dict[str, Any]:
@@ -294,7 +389,7 @@ class Service:
         """The checkpoint served at ``<prefix>/checkpoint`` (cosigned when witnesses are set)."""
         return ledger_views.published_checkpoint(self)
 
-    # -- accounts ---------------------------------------------------------------------------
+    # -- accounts, sessions and tokens -------------------------------------------------------
 
     def add_user(
         self, username: str, password: str, role: str, *, actor: Actor | None = None
@@ -304,17 +399,54 @@ class Service:
     def get_user(self, username: str) -> Actor:
         return accounts.get_user(self, username)
 
-    def list_users(self, *, actor: Actor) -> list[dict[str, Any]]:
+    def list_users(self, *, actor: Actor | None) -> list[dict[str, Any]]:
         return accounts.list_users(self, actor=actor)
 
-    def authenticate(self, username: str, password: str) -> Actor:
-        return accounts.authenticate(self, username, password)
+    def set_active(
+        self, username: str, active: bool, *, actor: Actor | None = None
+    ) -> dict[str, Any]:
+        return accounts.set_active(self, username, active, actor=actor)
 
-    def issue_token(self, actor: Actor, label: str) -> str:
-        return accounts.issue_token(self, actor, label)
+    def set_role(self, username: str, role: str, *, actor: Actor | None = None) -> dict[str, Any]:
+        return accounts.set_role(self, username, role, actor=actor)
+
+    def change_password(
+        self,
+        username: str,
+        new_password: str,
+        *,
+        actor: Actor | None = None,
+        old_password: str | None = None,
+    ) -> dict[str, Any]:
+        return accounts.change_password(
+            self, username, new_password, actor=actor, old_password=old_password
+        )
+
+    def authenticate(self, username: str, password: str, *, client: str = "") -> Actor:
+        return accounts.authenticate(self, username, password, client=client)
+
+    def start_session(self, actor: Actor) -> str:
+        return accounts.start_session(self, actor)
+
+    def actor_for_session(self, sid: str) -> Actor:
+        return accounts.actor_for_session(self, sid)
+
+    def end_session(self, sid: str, *, reason: str = "signed out") -> None:
+        accounts.end_session(self, sid, reason=reason)
+
+    def issue_token(self, actor: Actor, label: str, *, lifetime: int | None = None) -> str:
+        return accounts.issue_token(self, actor, label, lifetime=lifetime)
 
     def actor_for_token(self, token: str) -> Actor:
         return accounts.actor_for_token(self, token)
+
+    def list_tokens(
+        self, *, actor: Actor | None, username: str | None = None
+    ) -> list[dict[str, Any]]:
+        return accounts.list_tokens(self, actor=actor, username=username)
+
+    def revoke_token(self, token_id: Any, *, actor: Actor | None) -> dict[str, Any]:
+        return accounts.revoke_token(self, token_id, actor=actor)
 
     # -- maintenance ------------------------------------------------------------------------
 

@@ -107,7 +107,7 @@ def public_entry(service: Service, index: Any) -> dict[str, Any]:
         "commitment": getattr(entry, "commitment", None)
         or _commitment(entry.kind, record, entry.salt, entry.leaf_hash),
         "redacted": bool(entry.redacted),
-        "created_at": _text(entry.created_at),
+        "created_at": _minute(_text(entry.created_at)),
         "summary": summary(entry.kind, record),
     }
 
@@ -165,6 +165,14 @@ def _commitment(kind: str, record: dict[str, Any] | None, salt: Any, leaf: Any) 
     if leaf_hash(leaf_data(kind, value)).hex() != _hex(leaf):
         return None
     return value.hex()
+
+
+def _minute(stamp: str | None) -> str | None:
+    """Public times are shown to the minute (``2026-11-26T08:04Z``): the second and below
+    would help link an entry to one person's request."""
+    if stamp is None or len(stamp) < 16:
+        return stamp
+    return stamp[:16] + "Z"
 
 
 def _hex(value: Any) -> str:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 
-from brightline.errors import AuthError, Forbidden, InvalidRequest, NotFound
+from brightline.errors import InvalidRequest, NotFound
 from brightline.roster.index import NameSearch, Person, RosterIndex, StarHolding
 from brightline.roster.linking import LinkKey, link_profiles
 from brightline.roster.names import squash
@@ -52,7 +52,7 @@ from brightline.roster.rollcall import (
     parse_roll_call,
 )
 from brightline.roster.sources import read_file, roster_files
-from brightline.service.actors import Actor
+from brightline.service.actors import Actor, require
 from brightline.service.stamps import iso, utc_now
 from brightline.store.tables_roster import (
     roster_inspections,
@@ -72,10 +72,6 @@ UNIT_PRIORITY = {UNIT_REFERENCE: 0, ROSTER: 1}
 MAX_RESULTS = 200
 INDEX_RECHECK_SECONDS = 5.0
 MAX_CACHED_INDEXES = 4
-
-RECORD_INSPECTIONS = frozenset({"supervisor", "admin"})
-READ_INSPECTIONS = frozenset({"supervisor", "auditor", "admin"})
-READ_COMPLIANCE = frozenset({"supervisor", "auditor", "admin"})
 
 NO_MATCH_HELP = {
     "summary": "No CPD officer in the roster matches what you entered.",
@@ -101,24 +97,6 @@ NO_MATCH_HELP = {
         "operation, and get a receipt.",
     },
 }
-
-
-# ------------------------------------------------------------------------------------------
-# Access
-# ------------------------------------------------------------------------------------------
-
-
-def _require(actor: Actor, roles: frozenset[str], what: str) -> None:
-    if not actor.is_anonymous and actor.role in roles:
-        return
-    allowed = sorted(roles)
-    if actor.is_anonymous:
-        raise AuthError(f"log in to {what} (roles allowed: {', '.join(allowed)})", allowed=allowed)
-    raise Forbidden(
-        f"role {actor.role!r} may not {what} (roles allowed: {', '.join(allowed)})",
-        role=actor.role,
-        allowed=allowed,
-    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -332,6 +310,20 @@ def _link(conn: Connection) -> int:
         )
         conn.execute(statement, changes)
     return len(changes)
+
+
+def import_roster_at(url: str | None, paths: Sequence[Path | str]) -> dict[str, Any]:
+    """Migrate the database at ``url`` (default: the settings') and import the roster files
+    there, without opening the ledger (the command line's ``roster import``)."""
+    from brightline.store import database_url, make_engine, migrate
+
+    url = database_url(url)
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        return import_roster(engine, paths)
+    finally:
+        engine.dispose()
 
 
 def import_roster_if_empty(service: Service, roster_dir: Path | str) -> dict[str, Any]:
@@ -711,7 +703,8 @@ def roster_summary(service: Service) -> dict[str, Any]:
 
 def unit_officers(service: Service, unit: Any, *, actor: Actor) -> list[dict[str, Any]]:
     """The active officers of a unit, for a supervisor's roll-call form."""
-    _require(actor, RECORD_INSPECTIONS | READ_INSPECTIONS, "see a unit's roll call")
+    if not actor.can("read_inspections"):
+        require(actor, "record_inspections")
     number = _query_number("unit", unit, 9999)
     if number is None:
         raise InvalidRequest("unit is required", field="unit")
@@ -730,8 +723,8 @@ def roll_call_shape() -> dict[str, Any]:
 
 
 def require_recorder(actor: Actor) -> None:
-    """Raise unless ``actor`` may record roll-call inspections (supervisor, admin)."""
-    _require(actor, RECORD_INSPECTIONS, "record roll-call inspections")
+    """Raise unless ``actor`` may record roll-call inspections (see the permission table)."""
+    require(actor, "record_inspections")
 
 
 def record_roll_call(service: Service, payload: Any, *, actor: Actor) -> dict[str, Any]:
@@ -866,7 +859,7 @@ def inspection_failures(
     limit: int = 1000,
 ) -> list[dict[str, Any]]:
     """Failed inspections, by unit and watch then newest first."""
-    _require(actor, READ_INSPECTIONS, "read roll-call inspections")
+    require(actor, "read_inspections")
     i, o = roster_inspections, roster_officers
     where = [*_period(i, since, until), i.c.compliant.is_(False)]
     unit_n = _query_number("unit", unit, 9999)
@@ -956,7 +949,7 @@ def compliance_by_unit(
     service: Service, *, actor: Actor, since: Any = None, until: Any = None
 ) -> list[dict[str, Any]]:
     """Inspections per unit and month: inspected, compliant, failed and the compliance rate."""
-    _require(actor, READ_COMPLIANCE, "read roll-call compliance")
+    require(actor, "read_compliance")
     i = roster_inspections
     query = select(i.c.unit, i.c.inspected_on, i.c.compliant).where(*_period(i, since, until))
     counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])

@@ -5,28 +5,34 @@ conduct.
 Each report is decided by the pack where its category fits one of the pack's kinds, on the facts
 the reporter gave only (so what they did not say stays unknown and gives ``needs_review``), then
 logged to the ledger (kind ``report``) and answered with a receipt the reporter can check later.
-The reporter's words, place, time and contact stay in the ledger record (redactable) and are
-shown to auditors only; public views carry the category, the pack's decision and the month.
+The reporter's words, place and time stay in the ledger record (redactable) and are shown to
+auditors only; public views carry the category, the pack's decision, the month and the time of
+the report to the minute. The reporter's contact details never enter the ledger: they are kept
+apart in ``report_contacts``, encrypted (Fernet, ``BRIGHTLINE_CONTACT_KEY``), shown to auditors
+only and deleted on request (:func:`delete_contact`, logged in the ledger as kind ``privacy``).
+
+The client address only counts reports for the rate limit (``BRIGHTLINE_REPORT_RATE``), as a
+keyed hash kept for the limit's window (:mod:`brightline.service.limits`).
 
 A report's ledger record is ``{"id", "category", "kind", "jurisdiction", "description", "place",
-"occurred_at", "contact", "facts", "case", "decision", "created_at"}``.
+"occurred_at", "facts", "case", "decision", "created_at"}``.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cryptography.fernet import InvalidToken
 from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 
-from brightline.errors import InvalidCase, InvalidRequest, NotFound, RateLimited
-from brightline.service import entries
+from brightline.errors import InvalidCase, InvalidRequest, NotFound
+from brightline.service import entries, limits
 from brightline.service.actors import Actor, require
-from brightline.service.stamps import iso, month_of, new_id, utc_now
+from brightline.service.stamps import iso, month_of, new_id
 from brightline.service.validation import (
     choice,
     identifier,
@@ -37,6 +43,7 @@ from brightline.service.validation import (
     page,
     text,
 )
+from brightline.store.tables_app import report_contacts
 from brightline.store.tables_app import reports as reports_t
 
 if TYPE_CHECKING:
@@ -73,17 +80,22 @@ def submit_report(
     report_id: str | None = None,
 ) -> dict[str, Any]:
     """Check, decide, log; return ``{"id", "receipt", "decision" (or None), "created_at"}``.
-    ``client_id`` (an address or session id) only counts reports for the rate limit; it is
-    stored hashed in the index and never in the ledger. None skips the limit (seeding)."""
-    now = utc_now()
+    ``client_id`` (the client's address) only counts reports for the rate limit; None skips
+    the limit (seeding, the console)."""
+    now = service.now()
     packs = service.decider.packs_dir
     fields = _validated(report, now=now, packs=packs)
-    client_hash = None
-    if client_id is not None:
-        client_hash = hashlib.sha256(text("client_id", client_id, max_len=500).encode()).hexdigest()
-        _check_rate(service, client_hash, now=now)
+    contact = fields.pop("contact")
     at = fields["occurred_at"] or now.isoformat(timespec="seconds")
     case, decision = _decided(service, fields, at)
+    if client_id is not None:
+        limits.take(
+            service,
+            "report",
+            text("client_id", client_id, max_len=500),
+            service.config.report_rate,
+            message="too many reports from this client",
+        )
     record = {
         "id": report_id or new_id("r"),
         **fields,
@@ -91,15 +103,29 @@ def submit_report(
         "decision": decision,
         "created_at": iso(now),
     }
-    row = index_row(record)
-    row["client_hash"] = client_hash
-    receipt = entries.append(service, "report", record, reports_t, row)
+    rows: list[tuple[Any, dict[str, Any]]] = [
+        (reports_t, {**index_row(record), "ledger_index": entries.index_marker()})
+    ]
+    if contact:
+        sealed = service.fernet.encrypt(contact.encode("utf-8")).decode("ascii")
+        rows.append(
+            (
+                report_contacts,
+                {"report_id": record["id"], "ciphertext": sealed, "created_at": record["created_at"]},
+            )
+        )
+    receipt = dict(service.ledger.append("report", record, rows=rows).to_dict())
     return {
         "id": record["id"],
         "receipt": receipt,
         "decision": decision,
-        "created_at": record["created_at"],
+        "created_at": minute(record["created_at"]),
     }
+
+
+def minute(stamp: str) -> str:
+    """A UTC time as the public sees it: to the minute (``2026-11-26T08:04Z``)."""
+    return stamp[:16] + "Z" if len(stamp) >= 16 else stamp
 
 
 def _validated(report: Any, *, now: datetime, packs: Path | None = None) -> dict[str, Any]:
@@ -160,26 +186,8 @@ def _decided(
         ) from None
 
 
-def _check_rate(service: Service, client_hash: str, *, now: datetime) -> None:
-    limit, window = service.report_limit
-    since = iso(now - timedelta(seconds=window))
-    with service.reading() as conn:
-        count = conn.execute(
-            select(func.count())
-            .select_from(reports_t)
-            .where(reports_t.c.client_hash == client_hash, reports_t.c.created_at >= since)
-        ).scalar()
-    if int(count or 0) >= limit:
-        raise RateLimited(
-            f"too many reports from this client: at most {limit} per {window // 60} minutes",
-            limit=limit,
-            window_seconds=window,
-            retry_after=window,
-        )
-
-
 def index_row(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``reports`` index row of a report record (without ledger index and client hash)."""
+    """The ``reports`` index row of a report record (without its ledger index)."""
     decision = record.get("decision")
     return {
         "id": record["id"],
@@ -188,7 +196,6 @@ def index_row(record: Mapping[str, Any]) -> dict[str, Any]:
         "kind": record["kind"],
         "outcome": decision["outcome"] if decision else None,
         "month": month_of(record.get("occurred_at") or record["created_at"]),
-        "client_hash": None,
         "created_at": record["created_at"],
     }
 
@@ -217,7 +224,8 @@ def summary(row: Row[Any]) -> dict[str, Any]:
 
 def get_report(service: Service, report_id: str, *, actor: Actor) -> dict[str, Any]:
     """Anyone with the id sees the public view (category, outcome, month, the pack's decision
-    without its exact time, a fresh receipt); auditors also see the private fields."""
+    without its exact time, the time of the report to the minute, a fresh receipt); auditors
+    also see the private fields, the contact details decrypted and the exact time."""
     row = _row(service, report_id)
     record = entries.load_record(service, row.ledger_index, "report")
     out = summary(row)
@@ -226,8 +234,53 @@ def get_report(service: Service, report_id: str, *, actor: Actor) -> dict[str, A
     out["redacted"] = record is None
     out["receipt"] = entries.receipt_now(service, row.ledger_index)
     if actor.can("read_reports"):
-        out["private"] = {k: record.get(k) for k in PRIVATE_FIELDS} if record else None
+        private = {k: record.get(k) for k in PRIVATE_FIELDS} if record else None
+        contact = _contact(service, report_id)
+        if private is not None or contact is not None:
+            private = {**(private or {}), "contact": contact or (private or {}).get("contact")}
+        out["private"] = private
+    else:
+        out["created_at"] = minute(str(out["created_at"]))
     return out
+
+
+def _contact(service: Service, report_id: str) -> str | None:
+    with service.reading() as conn:
+        sealed = conn.execute(
+            select(report_contacts.c.ciphertext).where(report_contacts.c.report_id == report_id)
+        ).scalar()
+    if sealed is None:
+        return None
+    try:
+        return str(service.fernet.decrypt(sealed.encode("ascii")).decode("utf-8"))
+    except InvalidToken:
+        return "(cannot be decrypted with the contact key in use)"
+
+
+def delete_contact(
+    service: Service, report_id: str, *, reason: str, actor: Actor | None
+) -> dict[str, Any]:
+    """Delete a reporter's contact details on request (auditors, or the operator at the
+    console when ``actor`` is None); logged in the ledger (kind ``privacy``) with the reason.
+    Returns ``{"id", "deleted", "receipt"}``."""
+    if actor is not None:
+        require(actor, "redact_reports")
+    _row(service, report_id)
+    reason = text("reason", reason, max_len=2000)
+    with service.writing() as conn:
+        gone = conn.execute(
+            report_contacts.delete().where(report_contacts.c.report_id == report_id)
+        ).rowcount
+    record = {
+        "action": "contact_deleted",
+        "report_id": report_id,
+        "deleted": bool(gone),
+        "reason": reason,
+        "by": actor.to_dict() if actor else {"username": None, "role": "operator"},
+        "at": iso(service.now()),
+    }
+    receipt = service.ledger.append("privacy", record)
+    return {"id": report_id, "deleted": bool(gone), "receipt": receipt.to_dict()}
 
 
 def list_reports(
@@ -249,12 +302,19 @@ def list_reports(
     }
 
 
-def redact_report(service: Service, report_id: str, *, reason: str, actor: Actor) -> dict[str, Any]:
-    """Auditors: drop the report's record (the reporter's words, place, time, contact, facts)
-    from the ledger; its leaf stays, so every receipt and proof still verifies. The redaction is
-    itself logged. Returns ``{"id", "redacted_index", "receipt"}``."""
-    require(actor, "redact_reports")
+def redact_report(
+    service: Service, report_id: str, *, reason: str, actor: Actor | None
+) -> dict[str, Any]:
+    """Auditors (or the operator, ``actor`` None): drop the report's record (the reporter's
+    words, place, time, facts) from the ledger and delete the contact details; the leaf stays,
+    so every receipt and proof still verifies. The redaction is itself logged. Returns
+    ``{"id", "redacted_index", "receipt"}``."""
+    if actor is not None:
+        require(actor, "redact_reports")
     row = _row(service, report_id)
     reason = text("reason", reason, max_len=2000)
-    receipt = service.ledger.redact(row.ledger_index, reason=reason, actor=str(actor.username))
+    with service.writing() as conn:
+        conn.execute(report_contacts.delete().where(report_contacts.c.report_id == report_id))
+    who = str(actor.username) if actor is not None else "operator"
+    receipt = service.ledger.redact(row.ledger_index, reason=reason, actor=who)
     return {"id": report_id, "redacted_index": row.ledger_index, "receipt": receipt.to_dict()}

@@ -35,6 +35,10 @@ def text(field: str, value: Any, *, max_len: int, min_len: int = 1) -> str:
         raise InvalidRequest(
             f"{field} must be text (got {type(value).__name__})", field=field, got=_shown(value)
         )
+    if "\x00" in value:
+        raise InvalidRequest(
+            f"{field} must not contain a NUL character (\\u0000)", field=field, got="<has NUL>"
+        )
     cleaned: str = value.strip()
     if len(cleaned) < min_len:
         raise InvalidRequest(f"{field} must not be empty", field=field)

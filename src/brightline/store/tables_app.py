@@ -10,7 +10,18 @@ read the same on SQLite and PostgreSQL. ``month`` is the ``YYYY-MM`` of the cond
 ``at``, or the reported time), which is what the public statistics count by.
 """
 
-from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 
 from brightline.store.schema import metadata
 
@@ -34,6 +45,47 @@ api_tokens = Table(
     Column("label", String(100), nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("revoked_at", String(32), nullable=True),
+    Column("expires_at", String(32), nullable=True),
+)
+
+# Signed-in browser sessions. The cookie carries the random session id; only its SHA-256 is kept.
+# A session ends at sign-out, at ``expires_at``, after ``idle`` seconds without a request, and
+# at once when its account's password changes or the account is disabled.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sid_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", String(32), nullable=False),
+    Column("seen_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("ended_at", String(32), nullable=True),
+    Column("end_reason", String(40), nullable=True),
+)
+
+# Events counted by the rate limits, shared by every worker process: a bucket (``report``,
+# ``login_account``, ``login_client``), the keyed hash of what is limited (a client address, an
+# account), and when (Unix seconds). Rows older than their bucket's window are deleted.
+rate_events = Table(
+    "rate_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("bucket", String(20), nullable=False),
+    Column("key_hash", String(64), nullable=False),
+    Column("at", Float, nullable=False),
+    Index("ix_rate_events_bucket_key_hash_at", "bucket", "key_hash", "at"),
+    Index("ix_rate_events_bucket_at", "bucket", "at"),
+)
+
+# A reporter's contact details, apart from the report's ledger record, encrypted (Fernet) with
+# BRIGHTLINE_CONTACT_KEY; deleted on request.
+report_contacts = Table(
+    "report_contacts",
+    metadata,
+    Column("report_id", String(40), primary_key=True),
+    Column("ciphertext", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
 )
 
 decisions = Table(
@@ -74,7 +126,6 @@ reports = Table(
     Column("kind", String(40), nullable=False),
     Column("outcome", String(20), nullable=True),
     Column("month", String(7), nullable=False),
-    Column("client_hash", String(64), nullable=True, index=True),
     Column("created_at", String(32), nullable=False),
 )
 

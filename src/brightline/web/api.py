@@ -16,9 +16,11 @@ from fastapi.responses import JSONResponse
 
 from brightline.errors import InvalidRequest, UnsupportedMediaType
 from brightline.service import Actor, Service
+from brightline.service import law as law_service
 from brightline.web import api_models as m
 from brightline.web.api_models import errors, json_body
-from brightline.web.deps import actor_dep, service_dep
+from brightline.web.deps import actor_dep, client_of, forget_tokens, service_dep
+from brightline.web.security import nested_too_deeply
 
 # kept importable from here for older imports
 ErrorDetail = m.ErrorDetail
@@ -26,7 +28,7 @@ ErrorBody = m.ErrorBody
 
 
 async def require_json(request: Request) -> None:
-    """POST bodies must be JSON: any other Content-Type is refused with 415."""
+    """JSON endpoints take only JSON: any other Content-Type is refused with 415."""
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";", 1)[0].strip().lower()
     if media != "application/json" and not media.endswith("+json"):
@@ -46,6 +48,8 @@ async def read_json(request: Request) -> Any:
         return await request.json()
     except ValueError:  # JSONDecodeError and UnicodeDecodeError
         raise InvalidRequest("the request body is not valid JSON", field="body") from None
+    except RecursionError:
+        raise nested_too_deeply() from None
 
 
 router = APIRouter(prefix="/api/v1")
@@ -340,10 +344,6 @@ def resolve_review(
 # ---- reports -------------------------------------------------------------------------------
 
 
-def client_id(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 @router.post(
     "/reports",
     status_code=201,
@@ -367,12 +367,11 @@ def client_id(request: Request) -> str:
 def post_report(
     request: Request, service: ServiceDep, report: Annotated[dict[str, Any], Body()]
 ) -> Any:
-    """File a public report (no login; rate-limited per client). The pack decides it on the
-    facts given; the reporter's words, place, time and contact are kept for auditors only.
-    Keep the id and receipt: anyone with the id can look the report up."""
-    client = client_id(request)
-    request.app.state.report_limiter.check(client)
-    return service.submit_report(report, client_id=client)
+    """File a public report (no login; at most BRIGHTLINE_REPORT_RATE per client, default 5
+    in 10 minutes). The pack decides it on the facts given; the reporter's words, place and
+    time are kept for auditors only, the contact details apart and encrypted. Keep the id and
+    receipt: anyone with the id can look the report up."""
+    return service.submit_report(report, client_id=client_of(request))
 
 
 @router.get(
@@ -518,9 +517,7 @@ def ledger_entry(service: ServiceDep, index: Annotated[int, Path(ge=0, le=2**62)
 def packs() -> Any:
     """The jurisdictions whose packs this server loaded (the values of a case's
     ``jurisdiction``)."""
-    from brightline.rules import available_packs
-
-    return {"packs": available_packs()}
+    return {"packs": law_service.pack_names()}
 
 
 PackName = Annotated[
@@ -589,14 +586,56 @@ def pack_rules(
     tags=[m.TAG_ACCOUNTS],
     dependencies=[JsonBody],
     response_model=m.TokenIssued,
-    responses=errors(401, json_body=True),
+    responses=errors(401, 429, json_body=True),
 )
-def issue_token(service: ServiceDep, body: m.Credentials) -> Any:
+def issue_token(request: Request, service: ServiceDep, body: m.Credentials) -> Any:
     """Exchange a username and password for an API token (shown once); send it as
-    ``Authorization: Bearer <token>``."""
-    actor = service.authenticate(body.username, body.password)
-    token = service.issue_token(actor, body.label)
-    return {"token": token, "username": actor.username, "role": actor.role}
+    ``Authorization: Bearer <token>``. It expires after ``lifetime`` seconds (at most, and by
+    default, BRIGHTLINE_TOKEN_LIFETIME). Failed attempts are throttled per account and per
+    client (BRIGHTLINE_LOGIN_ACCOUNT_RATE, BRIGHTLINE_LOGIN_CLIENT_RATE)."""
+    actor = service.authenticate(body.username, body.password, client=client_of(request))
+    token = service.issue_token(actor, body.label, lifetime=body.lifetime)
+    listed = service.list_tokens(actor=actor)[0]
+    return {
+        "token": token,
+        "id": listed["id"],
+        "expires_at": listed["expires_at"],
+        "username": actor.username,
+        "role": actor.role,
+    }
+
+
+@router.get(
+    "/tokens",
+    operation_id="list_tokens",
+    summary="My API tokens",
+    tags=[m.TAG_ACCOUNTS],
+    response_model=m.TokenList,
+    responses=errors(401, 403),
+)
+def list_tokens(service: ServiceDep, actor: ActorDep) -> Any:
+    """The caller's own API tokens: label, dates and state (never the token itself)."""
+    return {"items": service.list_tokens(actor=actor)}
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    operation_id="revoke_token",
+    summary="Revoke an API token",
+    tags=[m.TAG_ACCOUNTS],
+    response_model=m.TokenRevoked,
+    responses=errors(401, 403, 404, 422),
+)
+def revoke_token(
+    request: Request,
+    service: ServiceDep,
+    actor: ActorDep,
+    token_id: Annotated[int, Path(ge=1, le=2**62)],
+) -> Any:
+    """Revoke one of the caller's tokens (an admin: anyone's). It stops working at once."""
+    done = service.revoke_token(token_id, actor=actor)
+    forget_tokens(request)
+    return done
 
 
 @router.get(

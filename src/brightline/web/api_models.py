@@ -570,12 +570,41 @@ class Credentials(BaseModel):
     username: str = Field(max_length=64)
     password: str = Field(max_length=256)
     label: str = Field(default="api", max_length=64, description="what the token is for")
+    lifetime: int | None = Field(
+        default=None,
+        ge=60,
+        le=3 * 365 * 86400,
+        description="seconds until the token expires (default and most: the server's "
+        "BRIGHTLINE_TOKEN_LIFETIME, 90 days unless configured)",
+    )
 
 
 class TokenIssued(Open):
     token: str = Field(description="the bearer token (shown once)")
+    id: int = Field(description="the token's id, for listing and revoking it")
+    expires_at: str | None = Field(description="when it stops working (UTC)")
     username: str
     role: Role
+
+
+class TokenInfo(Open):
+    id: int
+    username: str
+    label: str
+    created_at: str
+    expires_at: str | None
+    revoked_at: str | None
+    state: Literal["active", "expired", "revoked"]
+
+
+class TokenList(Open):
+    items: list[TokenInfo]
+
+
+class TokenRevoked(Open):
+    id: int
+    username: str
+    revoked: bool
 
 
 class Me(Open):
@@ -725,7 +754,7 @@ class ComplianceByUnit(Open):
 def pack_vocabulary() -> dict[str, Any]:
     """The case vocabulary of the loaded packs: jurisdictions, kinds (with the jurisdictions
     that decide each) and per kind its facts (the union over packs, in declaration order)."""
-    from brightline import rules
+    from brightline.service import law as rules
 
     jurisdictions = list(rules.available_packs())
     kinds: dict[str, dict[str, Any]] = {}

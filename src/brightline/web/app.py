@@ -19,9 +19,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from brightline import __version__, settings
+from brightline import __version__
 from brightline.errors import AuthError, BrightlineError, InvalidRequest
-from brightline.web import api, oversight, pages, tlog
+from brightline.web import accounts, api, docs, oversight, pages, tlog
 from brightline.web.api_models import TAGS, complete_openapi, pack_vocabulary
 from brightline.web.deps import STATIC_DIR, TokenCache, templates
 from brightline.web.fastpath import DecisionFastPath
@@ -29,11 +29,13 @@ from brightline.web.head import HeadAsGet
 from brightline.web.i18n import LanguageMiddleware
 from brightline.web.security import (
     BodyLimitMiddleware,
-    RateLimiter,
+    ErrorBoundaryMiddleware,
+    SecurityHeadersMiddleware,
     SessionCodec,
     SessionMiddleware,
     api_error_response,
-    load_secret,
+    nested_too_deeply,
+    public_error,
     retry_headers,
 )
 
@@ -61,46 +63,53 @@ def create_app(
     *,
     secret: str | None = None,
     body_limit: int | None = None,
-    report_limiter: RateLimiter | None = None,
     secure_cookies: bool | None = None,
     token_ttl: float = 2.0,
 ) -> FastAPI:
-    """The app over ``service``. ``report_limiter`` limits public report posts per client
-    (default 10 a minute); bearer tokens are remembered ``token_ttl`` seconds (0: never)."""
+    """The app over ``service``, configured by ``service.config`` (the settings): cookie
+    security, session lifetime, body limit, trusted proxies. Bearer tokens are remembered
+    ``token_ttl`` seconds (0: never), so a token revoked by another process stops working
+    within that time (at once in this one)."""
+    config = service.config
     app = FastAPI(
         title="brightline",
         version=__version__,
         description=API_DESCRIPTION,
         openapi_url="/api/v1/openapi.json",
         openapi_tags=TAGS,
-        docs_url="/api/v1/docs",
+        docs_url=None,
         redoc_url=None,
     )
     _contract_openapi(app)
     app.state.service = service
-    app.state.report_limiter = report_limiter or RateLimiter(limit=10, window=60.0)
+    app.state.trusted_proxies = config.trusted_proxies
     app.state.token_cache = TokenCache(ttl=token_ttl) if token_ttl > 0 else None
+    docs.mount(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(api.router)
     app.include_router(oversight.api)
     app.include_router(oversight.pages)  # before pages: /reports/status is not a report id
     app.include_router(tlog.router)  # before the pages: /ledger/checkpoint, /ledger/tile/...
     app.include_router(pages.router)
+    app.include_router(accounts.router)
     _include_officers(app)
     _install_error_handlers(app)
-    config = settings.current()
     if config.packs_dir is not None:  # the law pages read the same packs as the service
-        from brightline.rules import use_packs_dir
+        from brightline.service.law import use_packs_dir
 
         use_packs_dir(config.packs_dir)
-    codec = SessionCodec(secret or load_secret(config), max_age=config.session_lifetime)
+    codec = SessionCodec(secret or service.secret, max_age=config.session_lifetime)
     if secure_cookies is None:  # behind HTTPS in production: BRIGHTLINE_SECURE_COOKIES=1
         secure_cookies = config.secure_cookies
-    app.add_middleware(DecisionFastPath)  # innermost: inside the session and body limit
+    # Outermost last: the machine clients' fast path innermost, then the language, the session,
+    # the body limit, compression, the error boundary, the security headers on every answer.
+    app.add_middleware(DecisionFastPath)
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(SessionMiddleware, codec=codec, secure=secure_cookies)
     app.add_middleware(BodyLimitMiddleware, limit=body_limit or config.body_limit)
     app.add_middleware(PageCompression)
+    app.add_middleware(ErrorBoundaryMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGet)  # outermost: HEAD is GET without the body, everywhere
     return app
 
@@ -162,7 +171,7 @@ def app_from_env() -> FastAPI:
 
     from brightline.service import Service
 
-    service = Service.open()
+    service = Service.open()  # reads the settings once, in this worker
     app = create_app(service)
 
     inner = app.router.lifespan_context  # the included routers' start-up work
@@ -197,6 +206,7 @@ def error_response(request: Request, error: BrightlineError) -> Response:
     """The response for a deliberate error: JSON under /api/, a page elsewhere."""
     if is_api(request):
         return api_error_response(error)
+    error = public_error(error)
     headers = retry_headers(error)
     if isinstance(error, AuthError) and request.method == "GET":
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -225,6 +235,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         if isinstance(exc.__cause__, BrightlineError):  # e.g. TooLarge while reading the body
             return error_response(request, exc.__cause__)
+        if isinstance(exc.__cause__, RecursionError):  # JSON nested beyond the parser's depth
+            return error_response(request, nested_too_deeply())
         if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
             # bytes that are not UTF-8 JSON: the same refusal as any body that is not JSON
             return error_response(

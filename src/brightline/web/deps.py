@@ -2,9 +2,12 @@
 and CSRF.
 
 ``current_actor`` reads ``Authorization: Bearer <token>`` first, then the session cookie; with
-neither the actor is anonymous (role ``public``). ``require_roles`` raises :class:`AuthError`
-(401) for anonymous callers and :class:`Forbidden` (403) for a wrong role; the app turns those into
-the JSON error shape under ``/api/`` and into a login redirect or error page for pages.
+neither the actor is anonymous (role ``public``). A request that changes state under ``/api/``
+and is signed in only by the cookie must carry the session's CSRF token in ``X-CSRF-Token``
+(forms carry it in the ``csrf_token`` field, see :func:`verify_csrf`). ``require_permission``
+reads the service's permission table: :class:`AuthError` (401) for anonymous callers and
+:class:`Forbidden` (403) without the right; the app turns those into the JSON error shape under
+``/api/`` and into a login redirect or error page for pages.
 """
 
 from __future__ import annotations
@@ -21,10 +24,17 @@ from starlette.concurrency import run_in_threadpool
 
 from brightline.errors import AuthError, Forbidden
 from brightline.service import Actor, Service
+from brightline.service.actors import require
 from brightline.service.presentation import item_line
 from brightline.web import i18n
 from brightline.web.i18n import N_
-from brightline.web.security import Session, tokens_equal
+from brightline.web.security import (
+    CSRF_HEADER,
+    SAFE_METHODS,
+    Session,
+    client_address,
+    tokens_equal,
+)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -86,6 +96,23 @@ class TokenCache:
             self._items.clear()
         self._items[token] = (time.monotonic() + self.ttl, actor)
 
+    def clear(self) -> None:
+        """Forget every token (after a revocation, a disabled account or a new role)."""
+        self._items.clear()
+
+
+def forget_tokens(request: Request) -> None:
+    cache: TokenCache | None = getattr(request.app.state, "token_cache", None)
+    if cache is not None:
+        cache.clear()
+
+
+def client_of(request: Request) -> str:
+    """The real client address (behind BRIGHTLINE_TRUSTED_PROXIES, else the peer)."""
+    peer = request.client.host if request.client else None
+    trusted = getattr(request.app.state, "trusted_proxies", ())
+    return client_address(peer, request.scope.get("headers", []), trusted)
+
 
 def _token_actor(request: Request, service: Service, token: str) -> Actor:
     cache: TokenCache | None = getattr(request.app.state, "token_cache", None)
@@ -115,23 +142,39 @@ def current_actor(request: Request) -> Actor:
 
 def _session_actor(request: Request, service: Service) -> Actor | None:
     session = get_session(request)
-    if not session.token:
+    if not session.sid:
         return None
     try:
-        return service.actor_for_token(session.token)
+        actor = service.actor_for_session(session.sid)
     except AuthError:
         session.sign_out()
         return None
+    if request.method not in SAFE_METHODS and request.url.path.startswith("/api/"):
+        _check_csrf_header(request, session)
+    return actor
+
+
+def _check_csrf_header(request: Request, session: Session) -> None:
+    """A cookie alone never changes state through the API: the page's script must send the
+    session's CSRF token in X-CSRF-Token (a bearer token needs none)."""
+    if not tokens_equal(request.headers.get(CSRF_HEADER, ""), session.csrf):
+        raise Forbidden(
+            "a request signed in by the session cookie must send the session's CSRF token in "
+            "the X-CSRF-Token header (or use an API token: Authorization: Bearer ...)",
+            field="X-CSRF-Token",
+        )
 
 
 MENU: tuple[tuple[str, str, str | None], ...] = (
-    # (href, label, the permission of service/actors.PERMISSIONS that opens it; None: anyone)
+    # (href, label, the permission of service/permissions.PERMISSIONS that opens it; None: anyone)
     ("/screen", N_("Screen a case"), "decide"),
     ("/decisions", N_("Decisions"), "read_own_decisions"),
     ("/review", N_("Review queue"), "read_review_queue"),
     ("/custody", N_("Custody log"), "read_custody"),
     ("/oversight", N_("Oversight reports"), "read_oversight_reports"),
     ("/oversight/inbox", N_("Reports inbox"), "read_reports"),
+    ("/admin/accounts", N_("Accounts"), "manage_accounts"),
+    ("/account", N_("My account"), "manage_own_account"),
     ("/officers", N_("Officer check"), None),
     ("/report", N_("Report a concern"), None),
     ("/stats", N_("Statistics"), None),
@@ -167,29 +210,19 @@ async def actor_dep(request: Request) -> Actor:
         if actor is not None:
             request.state.actor = actor
             return actor
-    if token is None and not get_session(request).token:
+    if token is None and not get_session(request).sid:
         request.state.actor = Actor.anonymous()
         return request.state.actor  # type: ignore[no-any-return]
     return await run_in_threadpool(current_actor, request)
 
 
-def require_roles(*roles: str) -> Callable[[Request], Actor]:
-    """A dependency that returns the actor when their role is one of ``roles``."""
-    allowed = sorted(roles)
+def require_permission(permission: str) -> Callable[[Request], Actor]:
+    """A dependency that returns the actor when the permission table gives them
+    ``permission`` (AuthError when anonymous, Forbidden otherwise)."""
 
     def dependency(request: Request) -> Actor:
         actor = current_actor(request)
-        if actor.role == "public":
-            raise AuthError(
-                "sign in first: this needs one of the roles " + ", ".join(allowed),
-                allowed_roles=allowed,
-            )
-        if actor.role not in roles:
-            raise Forbidden(
-                f"the role '{actor.role}' may not do this; allowed roles: " + ", ".join(allowed),
-                role=actor.role,
-                allowed_roles=allowed,
-            )
+        require(actor, permission)
         return actor
 
     return dependency

@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from brightline.errors import BrightlineError
-from brightline.web.security import api_error_response
+from brightline.web.security import api_error_response, nested_too_deeply
 
 PATH = "/api/v1/decisions"
 
@@ -47,6 +47,9 @@ class DecisionFastPath:
             case = json.loads(body)
         except ValueError:
             case = None
+        except RecursionError:
+            await api_error_response(nested_too_deeply())(scope, receive, send)
+            return
         if not isinstance(case, dict):
             await self.app(scope, _replay(body), send)
             return

@@ -16,7 +16,7 @@ from brightline.errors import NotFound
 
 
 def pack_names() -> list[str]:
-    from brightline.rules import available_packs
+    from brightline.service.law import available_packs
 
     return list(available_packs())
 
@@ -33,20 +33,20 @@ def check_pack(name: str) -> str:
 
 
 def catalog(name: str) -> dict[str, Any]:
-    from brightline.rules import pack_catalog
+    from brightline.service.law import pack_catalog
 
     return dict(pack_catalog(check_pack(name)))
 
 
 def rules_on(name: str, at: date) -> list[dict[str, Any]]:
-    from brightline.rules import rules_in_force
+    from brightline.service.law import rules_in_force
 
     return [dict(r) for r in rules_in_force(check_pack(name), at)]
 
 
 def clauses() -> dict[str, dict[str, Any]]:
     """Every citation key with its clause text, instrument and dates."""
-    from brightline.rules import law_keys
+    from brightline.service.law import law_keys
 
     return dict(law_keys())
 
@@ -87,7 +87,7 @@ def changes(name: str, first: date, second: date) -> dict[str, list[dict[str, An
 
 
 def packs_dir() -> Path:
-    from brightline.rules import default_packs_dir
+    from brightline.service.law import default_packs_dir
 
     return Path(default_packs_dir())
 
@@ -126,7 +126,7 @@ def scenarios_for(rule: dict[str, Any], pack: str) -> list[dict[str, Any]]:
 
 @lru_cache(maxsize=32)
 def _outcome_changes(name: str, first: date, second: date) -> dict[str, Any]:
-    from brightline.rules import diff_pack, load_pack
+    from brightline.service.law import diff_pack, load_pack
 
     return dict(diff_pack(load_pack(name), first, second))
 

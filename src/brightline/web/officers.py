@@ -1,7 +1,7 @@
 """Officers on the web: "Is this a CPD officer?" (page and ``GET /api/v1/officers``), roll-call
 inspections for supervisors, failures by unit and watch, and compliance by unit for auditors
-(pages, JSON and CSV). A thin adapter over :mod:`brightline.service.officers`: every check of
-input and of roles lives there.
+(pages, JSON and CSV). A thin adapter over the service's officer methods: every check of input
+and of permissions lives there.
 """
 
 from __future__ import annotations
@@ -17,14 +17,18 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import FormData
 
 from brightline.errors import InvalidInput, InvalidRequest
-from brightline.roster.rollcall import WATCHES
 from brightline.service import Actor, Service
-from brightline.service import officers as officers_service
-from brightline.service.officers import COMPLIANCE_COLUMNS, FAILURE_COLUMNS, to_csv
+from brightline.service.officers import COMPLIANCE_COLUMNS, FAILURE_COLUMNS, WATCHES, to_csv
 from brightline.web import api_models as m
 from brightline.web.api import read_json, require_json
 from brightline.web.api_models import errors, json_body
-from brightline.web.deps import current_actor, get_service, templates, verify_csrf
+from brightline.web.deps import (
+    current_actor,
+    get_service,
+    require_permission,
+    templates,
+    verify_csrf,
+)
 
 log = logging.getLogger("brightline.web.officers")
 
@@ -35,7 +39,7 @@ async def _warm_index(app: FastAPI) -> AsyncIterator[None]:
     service = getattr(app.state, "service", None)
     if service is not None:
         try:
-            officers_service.roster_index(service)
+            service.warm_roster_index()
         except Exception as exc:  # a lookup will raise it again, with the request that needs it
             log.warning("roster index not built at start: %s", exc)
     yield
@@ -136,9 +140,7 @@ def api_officers(
     (stars are recycled): all are listed. Names match exactly, by sound (GONZALES finds
     GONZALEZ too), by prefix or with typos, best first. With no match, ``help`` says what that
     can mean and where to report a concern."""
-    return officers_service.find_officers(
-        service,
-        star=star,
+    return service.find_officers(star=star,
         name=name,
         unit=unit,
         limit=limit,
@@ -163,7 +165,7 @@ def api_officer(
 ) -> Any:
     """One officer by id (the ``id`` of a lookup result): the public view, star numbers over
     time and the assignment history."""
-    return officers_service.officer_detail(service, officer_id)
+    return service.officer_detail(officer_id)
 
 
 PAGE_SIZE = 25
@@ -217,13 +219,12 @@ def officers_page(
         "rank": rank or "",
         "status": status or "",
     }
-    ranks = officers_service.officer_ranks(service)
+    ranks = service.officer_ranks()
     context: dict[str, Any] = {"query": query, "ranks": ranks, "found": None, "error": None}
     if not any(query[k] for k in ("star", "name", "unit")):
         return _render(request, "officers/lookup.html", error_field=None, **context)
     try:
-        found = officers_service.find_officers(
-            service, limit=PAGE_SIZE, offset=offset or "0", **query
+        found = service.find_officers(limit=PAGE_SIZE, offset=offset or "0", **query
         )
     except InvalidInput as exc:
         context["error"] = str(exc)
@@ -239,7 +240,7 @@ def officers_page(
 def officer_page(request: Request, service: ServiceDep, officer_id: int) -> Response:
     """One officer: status, rank, unit, stars over time, assignment history, and a link to
     report a concern about them."""
-    officer = officers_service.officer_detail(service, officer_id)
+    officer = service.officer_detail(officer_id)
     referer = request.headers.get("referer", "")
     back = "/officers"
     if "/officers?" in referer:
@@ -277,7 +278,7 @@ async def api_record_roll_call(
     [{"officer_id", "star"?, appearance facts...}]}``. Each officer is decided by the pack's
     appearance rules and logged to the ledger; the reply carries every outcome and receipt."""
     body = await read_json(request)
-    done = officers_service.record_roll_call(service, body, actor=actor)
+    done = service.record_roll_call(body, actor=actor)
     return JSONResponse(done, status_code=201)
 
 
@@ -307,8 +308,8 @@ def api_failures(
     format: Text = None,
 ) -> Any:
     """Failed inspections by unit and watch (supervisors, auditors); ``format=csv`` for CSV."""
-    rows = officers_service.inspection_failures(  # first: who may ask, then what was asked
-        service, actor=actor, unit=unit, watch=watch, since=since, until=until
+    rows = service.inspection_failures(  # first: who may ask, then what was asked
+        actor=actor, unit=unit, watch=watch, since=since, until=until
     )
     kind = _format(format)
     if kind == "csv":
@@ -337,7 +338,7 @@ def api_compliance(
     format: Text = None,
 ) -> Any:
     """Inspections, compliant and failed per unit and month (auditors, supervisors)."""
-    rows = officers_service.compliance_by_unit(service, actor=actor, since=since, until=until)
+    rows = service.compliance_by_unit(actor=actor, since=since, until=until)
     kind = _format(format)
     if kind == "csv":
         return _csv(to_csv(rows, COMPLIANCE_COLUMNS), "compliance-by-unit.csv")
@@ -354,13 +355,15 @@ def _form_choices() -> dict[str, Any]:
     }
 
 
+Recorder = Annotated[Actor, Depends(require_permission("record_inspections"))]
+
+
 @router.get("/officers/roll-call", response_class=HTMLResponse, include_in_schema=False)
 def roll_call_form(
-    request: Request, service: ServiceDep, actor: ActorDep, unit: Text = None
+    request: Request, service: ServiceDep, actor: Recorder, unit: Text = None
 ) -> Response:
     """Choose a unit, then check each active officer of it."""
-    officers_service.require_recorder(actor)
-    officers = officers_service.unit_officers(service, unit, actor=actor) if unit else []
+    officers = service.unit_officers(unit, actor=actor) if unit else []
     return _render(
         request,
         "officers/roll_call.html",
@@ -415,14 +418,13 @@ def roll_call_body(form: FormData) -> dict[str, Any]:
     include_in_schema=False,
     dependencies=[Depends(verify_csrf)],
 )
-async def roll_call_submit(request: Request, service: ServiceDep, actor: ActorDep) -> Response:
-    officers_service.require_recorder(actor)
+async def roll_call_submit(request: Request, service: ServiceDep, actor: Recorder) -> Response:
     form = await request.form()
     try:
-        done = officers_service.record_roll_call(service, roll_call_body(form), actor=actor)
+        done = service.record_roll_call(roll_call_body(form), actor=actor)
     except InvalidInput as exc:
         unit = _text(form, "unit")
-        officers = officers_service.unit_officers(service, unit, actor=actor) if unit else []
+        officers = service.unit_officers(unit, actor=actor) if unit else []
         return _render(
             request,
             "officers/roll_call.html",
@@ -446,8 +448,8 @@ def failures_page(
     until: Text = None,
 ) -> Response:
     query = {"unit": unit or "", "watch": watch or "", "since": since or "", "until": until or ""}
-    rows = officers_service.inspection_failures(
-        service, actor=actor, unit=unit, watch=watch, since=since, until=until
+    rows = service.inspection_failures(
+        actor=actor, unit=unit, watch=watch, since=since, until=until
     )
     return _render(request, "officers/failures.html", rows=rows, query=query, watches=WATCHES)
 
@@ -461,5 +463,5 @@ def compliance_page(
     until: Text = None,
 ) -> Response:
     query = {"since": since or "", "until": until or ""}
-    rows = officers_service.compliance_by_unit(service, actor=actor, **query)
+    rows = service.compliance_by_unit(actor=actor, **query)
     return _render(request, "officers/compliance.html", rows=rows, query=query)

@@ -341,7 +341,7 @@ def custody_list(
 
 
 def _form_context(service: Service, **extra: Any) -> dict[str, Any]:
-    from brightline import rules
+    from brightline.service import law as rules
 
     facts = rules.pack_catalog("chicago")["kinds"]["assistance"]["facts"]
     agencies = next(f["values"] for f in facts if f["name"] == "agency")

@@ -16,22 +16,22 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from brightline.errors import AuthError, InvalidInput, InvalidRequest, NotFound
+from brightline.errors import AuthError, InvalidInput, InvalidRequest, NotFound, RateLimited
 from brightline.service import Actor, Service
-from brightline.service import officers as officers_service
 from brightline.web import i18n, law, views
-from brightline.web.api import checkpoint_view, client_id
+from brightline.web.api import checkpoint_view
 from brightline.web.deps import (
     STATIC_DIR,
     actor_dep,
+    client_of,
     get_session,
-    require_roles,
+    require_permission,
     service_dep,
     templates,
     verify_csrf,
 )
 from brightline.web.i18n import N_
-from brightline.web.views import REVIEW_ROLES, SCREEN_ROLES, bar_chart, decision_view, month_chart
+from brightline.web.views import bar_chart, decision_view, month_chart
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 ServiceDep = Annotated[Service, Depends(service_dep)]
@@ -39,8 +39,14 @@ ActorDep = Annotated[Actor, Depends(actor_dep)]
 Csrf = Depends(verify_csrf)
 
 
-def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
-    return templates.TemplateResponse(request, name, context, status_code=status)
+def render(
+    request: Request,
+    name: str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> Response:
+    return templates.TemplateResponse(request, name, context, status_code=status, headers=headers)
 
 
 def see_other(url: str) -> RedirectResponse:
@@ -88,20 +94,33 @@ async def login(request: Request, service: ServiceDep) -> Response:
     password = form.get("password")
     try:
         actor = await run_in_threadpool(
-            service.authenticate, username, password if isinstance(password, str) else ""
+            lambda: service.authenticate(
+                username,
+                password if isinstance(password, str) else "",
+                client=client_of(request),
+            )
+        )
+    except RateLimited as exc:
+        return render(
+            request, "login.html", status=429, next=target, error=str(exc),
+            headers={"Retry-After": str(exc.details.get("retry_after", 60))},
         )
     except (AuthError, InvalidRequest) as exc:
         return render(request, "login.html", status=401, next=target, error=str(exc))
-    token = await run_in_threadpool(service.issue_token, actor, "web session")
+    sid = await run_in_threadpool(service.start_session, actor)
     session = get_session(request)
-    session.sign_in(token)
+    if session.sid:  # signing in over another session ends that one
+        await run_in_threadpool(service.end_session, session.sid)
+    session.sign_in(sid)
     session.set_flash(f"Signed in as {actor.username} ({actor.role}).")
     return see_other(target)
 
 
 @router.post("/logout", dependencies=[Csrf])
-def logout(request: Request) -> Response:
+def logout(request: Request, service: ServiceDep) -> Response:
     session = get_session(request)
+    if session.sid:
+        service.end_session(session.sid, reason="signed out")
     session.sign_out()
     session.set_flash("Signed out.")
     return see_other("/")
@@ -117,7 +136,7 @@ def _local_now(tz: str) -> str:
 @router.get("/screen")
 def screen_form(
     request: Request,
-    actor: Annotated[Actor, Depends(require_roles(*SCREEN_ROLES))],
+    actor: Annotated[Actor, Depends(require_permission("decide"))],
     jurisdiction: str = "chicago",
     kind: str | None = None,
     at: str | None = None,
@@ -285,8 +304,6 @@ def decisions(
     from brightline.service.validation import choice
     from brightline.web.oversight import export
 
-    if actor.role == "public":
-        raise AuthError("sign in to see decisions")
     fmt = choice("format", format or "html", FORMATS)
     query: dict[str, Any] = {
         "outcome": outcome or None,
@@ -356,7 +373,7 @@ async def follow_up(
 def review_queue(
     request: Request,
     service: ServiceDep,
-    actor: Annotated[Actor, Depends(require_roles(*REVIEW_ROLES))],
+    actor: Annotated[Actor, Depends(require_permission("read_review_queue"))],
 ) -> Response:
     return _review_page(request, service, actor)
 
@@ -610,7 +627,7 @@ def _about_officer(service: Service, raw: str | None) -> dict[str, Any] | None:
     if not raw:
         return None
     try:
-        return officers_service.get_officer(service, raw)
+        return service.get_officer(raw)
     except (NotFound, InvalidRequest):
         return None
 
@@ -680,8 +697,7 @@ async def report(request: Request, service: ServiceDep) -> Response:
     facts = _report_facts(form)
     values.update({f"fact.{k}": _text(form, f"fact.{k}") for k in facts})
     officer = _text(form, "officer") or None
-    client = client_id(request)
-    request.app.state.report_limiter.check(client)
+    client = client_of(request)
     try:
         body = report_body(values, facts)
         kinds = {c["category"]: c["kind"] for c in service.report_categories()}

@@ -1,29 +1,32 @@
-"""Web security machinery: signed session cookies, CSRF tokens, body limits, rate limits.
+"""Web security machinery: the session cookie, CSRF tokens, security headers on every answer,
+body limits, the real client address behind trusted proxies, and the last line of error
+handling.
 
-Nothing here decides who may do what (that is the service's job); this module only carries the
-session between requests, refuses forged form posts, oversized bodies and floods of anonymous
-posts, and keeps the secret that signs the cookies.
+Nothing here decides who may do what (that is the service's permission table); this module only
+carries the session between requests, refuses forged posts and oversized bodies, and makes sure
+that every answer - 413 and 500 included - has the security headers and, under ``/api/``, the one
+JSON error shape without a traceback or a database driver's words.
+
+The session cookie is signed (itsdangerous) and holds no credential: a random session id whose
+hash the database keeps (see ``brightline.service.accounts``), the CSRF token of the browser
+and a one-time notice. Signing out, expiry, a password change and disabling the account end the
+session in the database, so a replayed cookie is anonymous at once.
 """
 
 from __future__ import annotations
 
-import os
+import ipaddress
+import logging
 import secrets
-import threading
-import time
-from collections import deque
-from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from brightline import settings
-from brightline.errors import BrightlineError, RateLimited, TooLarge, error_body
-
-if TYPE_CHECKING:
-    from brightline.settings import Settings
+from brightline.errors import BrightlineError, InvalidRequest, TooLarge, error_body
+from brightline.settings import IPNetwork
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -31,39 +34,22 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+log = logging.getLogger("brightline.web")
+
 SESSION_COOKIE = "bl_session"
-SESSION_MAX_AGE = 12 * 3600
-DEFAULT_BODY_LIMIT = 64 * 1024
-
-
-def load_secret(config: Settings | None = None) -> str:
-    """The server secret (signs session cookies, keys the hashes of client addresses):
-    ``BRIGHTLINE_SECRET_KEY``, else the file ``web-secret.key`` in BRIGHTLINE_DATA_DIR,
-    created on first start with mode 0600."""
-    config = config or settings.current()
-    if config.secret_key:
-        return config.secret_key
-    path = config.data_path("web-secret.key")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass
 class Session:
-    """What the signed cookie carries: the CSRF secret and, once signed in, the API token that
-    stands for the account (so that revoking the token ends the session)."""
+    """What the signed cookie carries: the CSRF secret, the session id once signed in (the
+    database says whose and whether it still lives) and a one-time notice."""
 
     csrf: str = ""
-    token: str | None = None
+    sid: str | None = None
     flash: str | None = None
     dirty: bool = False
-    clear: bool = False
 
     def ensure_csrf(self) -> str:
         if not self.csrf:
@@ -71,13 +57,13 @@ class Session:
             self.dirty = True
         return self.csrf
 
-    def sign_in(self, token: str) -> None:
-        self.token = token
+    def sign_in(self, sid: str) -> None:
+        self.sid = sid
         self.csrf = secrets.token_urlsafe(24)  # a new session gets a new CSRF secret
         self.dirty = True
 
     def sign_out(self) -> None:
-        self.token = None
+        self.sid = None
         self.csrf = secrets.token_urlsafe(24)
         self.dirty = True
 
@@ -93,8 +79,8 @@ class Session:
 
     def payload(self) -> dict[str, Any]:
         data: dict[str, Any] = {"c": self.csrf}
-        if self.token:
-            data["t"] = self.token
+        if self.sid:
+            data["s"] = self.sid
         if self.flash:
             data["f"] = self.flash
         return data
@@ -103,7 +89,7 @@ class Session:
 class SessionCodec:
     """Signs and reads the session cookie (itsdangerous, timestamped)."""
 
-    def __init__(self, secret: str, *, max_age: int = SESSION_MAX_AGE) -> None:
+    def __init__(self, secret: str, *, max_age: int) -> None:
         self._serializer = URLSafeTimedSerializer(secret, salt="brightline-session")
         self.max_age = max_age
 
@@ -119,30 +105,34 @@ class SessionCodec:
             return Session()
         if not isinstance(data, dict):
             return Session()
-        token = data.get("t")
+        sid = data.get("s")
         flash = data.get("f")
         return Session(
             csrf=str(data.get("c") or ""),
-            token=token if isinstance(token, str) else None,
+            sid=sid if isinstance(sid, str) else None,
             flash=flash if isinstance(flash, str) else None,
         )
 
 
-# The pages load only their own scripts and styles; nothing may frame them. The interactive
-# API docs (/api/v1/docs) load Swagger UI from its CDN, so they skip the first (CSP) header.
+# Every answer, the API docs included: only the site's own scripts and styles, nothing may frame
+# it, nothing is sent elsewhere. The docs' Swagger UI is served from the installed package.
+CSP = (
+    b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    b"connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+    b"base-uri 'self'; form-action 'self'"
+)
 SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
-    (
-        b"content-security-policy",
-        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        b"connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-    ),
+    (b"content-security-policy", CSP),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
 ]
+PRIVATE_CACHE = (b"cache-control", b"private, no-store")
+VARY = (b"vary", b"Cookie, Authorization")
 
 
-def _cookie_value(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
+def _cookie_value(headers: Sequence[tuple[bytes, bytes]], name: str) -> str | None:
     for key, value in headers:
         if key != b"cookie":
             continue
@@ -153,10 +143,37 @@ def _cookie_value(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
     return None
 
 
+class SecurityHeadersMiddleware:
+    """The outermost layer: every response gets the security headers; every response but the
+    static files gets ``Cache-Control: private, no-store`` (unless it set its own) and
+    ``Vary: Cookie, Authorization``, since pages differ by who is signed in."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith(("/static/", "/vendor/"))
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.extend(SECURITY_HEADERS)
+                if not static:
+                    if not any(k == b"cache-control" for k, _ in headers):
+                        headers.append(PRIVATE_CACHE)
+                    headers.append(VARY)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 class SessionMiddleware:
     """Loads the session into ``scope['state']['session']`` and writes the cookie back only when
-    it changed (so API calls with a bearer token never get a cookie); adds the security headers
-    to every response."""
+    it changed (so API calls with a bearer token never get a cookie)."""
 
     def __init__(self, app: ASGIApp, codec: SessionCodec, *, secure: bool = False) -> None:
         self.app = app
@@ -170,14 +187,10 @@ class SessionMiddleware:
         session = self.codec.loads(_cookie_value(scope.get("headers", []), SESSION_COOKIE))
         scope.setdefault("state", {})["session"] = session
 
-        docs = str(scope.get("path", "")).endswith("/docs")
-
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] == "http.response.start" and session.dirty:
                 headers = list(message.get("headers", []))
-                headers.extend(SECURITY_HEADERS if not docs else SECURITY_HEADERS[1:])
-                if session.dirty:
-                    headers.append((b"set-cookie", self._cookie(session).encode("latin-1")))
+                headers.append((b"set-cookie", self._cookie(session).encode("latin-1")))
                 message["headers"] = headers
             await send(message)
 
@@ -203,16 +216,115 @@ def retry_headers(error: BrightlineError) -> dict[str, str]:
     return {"Retry-After": str(retry)} if retry is not None else {}
 
 
+SERVER_TROUBLE = {
+    503: "the service cannot reach its database right now; try again shortly",
+}
+
+
+def public_error(error: BrightlineError) -> BrightlineError:
+    """What the client may see of ``error``: a server-side failure (5xx) is named by its code
+    and status only - never the database driver's words, a path or a traceback."""
+    if error.http_status < 500:
+        return error
+    shown = BrightlineError(
+        SERVER_TROUBLE.get(
+            error.http_status, "the service could not complete this request; it has been logged"
+        )
+    )
+    shown.code = error.code if error.http_status == 503 else "internal_error"
+    shown.http_status = error.http_status
+    return shown
+
+
 def api_error_response(error: BrightlineError) -> JSONResponse:
     """The one JSON error shape as a response, with its status and any Retry-After."""
-    return JSONResponse(error_body(error), status_code=error.http_status, headers=retry_headers(error))
+    shown = public_error(error)
+    return JSONResponse(
+        error_body(shown), status_code=shown.http_status, headers=retry_headers(shown)
+    )
+
+
+def nested_too_deeply() -> InvalidRequest:
+    return InvalidRequest(
+        "the request body is nested too deeply (JSON objects and arrays within each other)",
+        field="body",
+    )
+
+
+class ErrorBoundaryMiddleware:
+    """The last line of error handling, inside the security headers: whatever escapes the app
+    becomes a 4xx/5xx in the one JSON error shape (under ``/api/``) or a short error page,
+    logged with its traceback on the server only. A body nested too deeply for the JSON parser
+    is the client's error (422), not the server's."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watching(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching)
+        except Exception as exc:
+            if started:  # too late to answer otherwise; the server closes the connection
+                log.exception(
+                    "error after the response started: %s %s",
+                    scope.get("method"),
+                    scope.get("path"),
+                )
+                raise
+            error = _as_error(exc, scope)
+            await error_answer(scope, error)(scope, receive, send)
+
+
+def _as_error(exc: Exception, scope: Scope) -> BrightlineError:
+    if isinstance(exc, BrightlineError):
+        error = exc
+    elif isinstance(exc, RecursionError):
+        error = nested_too_deeply()
+    else:
+        error = BrightlineError(f"internal error: {type(exc).__name__}")
+        error.code = "internal_error"
+    if error.http_status >= 500:
+        log.error(
+            "request %s %s failed: %s", scope.get("method"), scope.get("path"), exc, exc_info=exc
+        )
+    return error
+
+
+def error_answer(scope: Scope, error: BrightlineError) -> Response:
+    if str(scope.get("path", "")).startswith("/api/"):
+        return api_error_response(error)
+    shown = public_error(error)
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error</title>'
+        '<link rel="stylesheet" href="/static/style.css"></head><body><main><h1>'
+        f"{shown.http_status}</h1><p>{_escape(shown.message)}</p>"
+        '<p><a href="/">Home</a></p></main></body></html>'
+    )
+    return HTMLResponse(page, status_code=shown.http_status, headers=retry_headers(shown))
+
+
+def _escape(text: str) -> str:
+    from html import escape
+
+    return escape(text)
 
 
 class BodyLimitMiddleware:
     """Refuses request bodies over ``limit`` bytes with 413 before the app reads them: at once
     when Content-Length says so, else as soon as the streamed body passes the limit."""
 
-    def __init__(self, app: ASGIApp, *, limit: int = DEFAULT_BODY_LIMIT) -> None:
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
         self.app = app
         self.limit = limit
 
@@ -222,7 +334,7 @@ class BodyLimitMiddleware:
             return
         declared = _declared_length(scope.get("headers", []))
         if declared is not None and declared > self.limit:
-            await api_error_response(self._error(declared))(scope, receive, send)
+            await error_answer(scope, self._error(declared))(scope, receive, send)
             return
         seen = 0
 
@@ -245,7 +357,7 @@ class BodyLimitMiddleware:
         )
 
 
-def _declared_length(headers: list[tuple[bytes, bytes]]) -> int | None:
+def _declared_length(headers: Sequence[tuple[bytes, bytes]]) -> int | None:
     for key, value in headers:
         if key == b"content-length":
             try:
@@ -255,39 +367,38 @@ def _declared_length(headers: list[tuple[bytes, bytes]]) -> int | None:
     return None
 
 
-@dataclass
-class RateLimiter:
-    """At most ``limit`` events per ``window`` seconds per client (sliding window, in memory,
-    thread-safe). ``check`` raises :class:`RateLimited` with ``retry_after`` seconds."""
+def client_address(
+    peer: str | None, headers: Sequence[tuple[bytes, bytes]], trusted: Sequence[IPNetwork]
+) -> str:
+    """The real client: the peer address, unless the peer is a trusted proxy; then the nearest
+    address of ``X-Forwarded-For`` (read from the right) that is not itself a trusted proxy.
+    With no trusted proxies (the default) the header is ignored entirely."""
+    address = peer or "unknown"
+    if not trusted or not _trusted(address, trusted):
+        return address
+    forwarded: list[str] = []
+    for key, value in headers:
+        if key == b"x-forwarded-for":
+            forwarded.extend(p.strip() for p in value.decode("latin-1").split(","))
+    for hop in reversed(forwarded):
+        if not hop:
+            continue
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return address  # a forged or broken header: count the proxy itself
+        if not _trusted(hop, trusted):
+            return hop
+        address = hop
+    return address
 
-    limit: int = 10
-    window: float = 60.0
-    clock: Callable[[], float] = time.monotonic
-    _events: dict[str, deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def check(self, client: str) -> None:
-        now = self.clock()
-        with self._lock:
-            events = self._events.setdefault(client, deque())
-            while events and events[0] <= now - self.window:
-                events.popleft()
-            if len(events) >= self.limit:
-                retry = max(1, int(events[0] + self.window - now + 0.999))
-                raise RateLimited(
-                    f"too many requests from this client: at most {self.limit} per "
-                    f"{int(self.window)} s; try again in {retry} s",
-                    limit=self.limit,
-                    window_seconds=int(self.window),
-                    retry_after=retry,
-                )
-            events.append(now)
-            if len(self._events) > 100_000:
-                self._forget_idle(now)
-
-    def _forget_idle(self, now: float) -> None:
-        for key in [k for k, v in self._events.items() if not v or v[-1] <= now - self.window]:
-            del self._events[key]
+def _trusted(address: str, trusted: Sequence[IPNetwork]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
 
 
 def tokens_equal(a: str, b: str) -> bool:

@@ -8,12 +8,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from brightline.service.permissions import allowed
 from brightline.service.presentation import outcome_label, present, value_text
 from brightline.web import law
 from brightline.web.i18n import N_
-
-SCREEN_ROLES = ("officer", "supervisor")
-REVIEW_ROLES = ("supervisor", "auditor")
 
 OUTCOMES: dict[str, dict[str, str]] = {
     outcome: {"word": outcome_label(outcome)[0], "sub": outcome_label(outcome)[1]}
@@ -177,7 +175,7 @@ def decision_view(record: dict[str, Any], actor_role: str) -> dict[str, Any]:
         "flips": shown["flips"] if shown else [],
         "flips_more": shown["flips_more"] if shown else 0,
         "receipt": record.get("receipt") or {},
-        "can_decide": actor_role in SCREEN_ROLES,
+        "can_decide": allowed(actor_role, "decide"),
     }
 
 
