@@ -96,7 +96,7 @@ def test_auditors_delete_contacts_and_redact_reports_on_the_pages(sqlite_web: We
     w.login("auditor")
     page = w.client.get(url)
     assert CONTACT in page.text and 'id="delete-contact"' in page.text
-    assert page.headers["vary"].startswith("Cookie")  # one URL, two views: caches must know
+    assert "Cookie" in page.headers["vary"]  # one URL, two views: caches must know
     assert "no-store" in page.headers["cache-control"]
     deleted = w.client.post(
         f"{url}/contact/delete",

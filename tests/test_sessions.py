@@ -80,8 +80,8 @@ def test_the_cookie_holds_no_credential(sqlite_web: Web) -> None:
 
 def test_sessions_expire_and_go_idle(sqlite_web: Web) -> None:
     svc = sqlite_web.service
-    start = svc.clock()
     sqlite_web.login("supervisor")
+    start = svc.clock()  # after the sign-in, however long it took
     assert sqlite_web.client.get("/review").status_code == 200
     svc.clock = lambda: start + svc.config.session_idle + 5  # no request for too long
     assert sqlite_web.client.get("/review", follow_redirects=False).status_code == 303

@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _version() -> str:
     from brightline import __version__
-    from brightline.rules import ENGINE
+    from brightline.service.law import ENGINE
 
     return f"brightline {__version__} (decision engine: {ENGINE}, Python {sys.version.split()[0]})"
 
@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = settings.current()  # read once, at start: a bad value stops here
         debug = config.debug
         if config.packs_dir is not None:
-            from brightline.rules import use_packs_dir
+            from brightline.service.law import use_packs_dir
 
             use_packs_dir(config.packs_dir)
         code = args.func(args)

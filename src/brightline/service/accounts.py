@@ -521,7 +521,7 @@ def list_tokens(
 
 def revoke_token(service: Service, token_id: Any, *, actor: Actor | None) -> dict[str, Any]:
     """Revoke a token by its id: its owner, or an admin (or the operator)."""
-    number = integer("token_id", token_id, minimum=1, maximum=2**62)
+    number = integer("token_id", token_id, minimum=1, maximum=2**31 - 1)
     with service.writing() as conn:
         row = conn.execute(
             select(api_tokens, users.c.username)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from brightline.rules import (
+    ENGINE,
     Decider,
     available_packs,
     check_pack,
@@ -28,6 +29,7 @@ from brightline.rules import (
 )
 
 __all__ = [
+    "ENGINE",
     "Decider",
     "available_packs",
     "check_pack",

@@ -150,7 +150,7 @@ def _validated(report: Any, *, now: datetime, packs: Path | None = None) -> dict
         "kind": CATEGORIES[category][0],
         "jurisdiction": choice(
             "jurisdiction",
-            report.get("jurisdiction") or DEFAULT_JURISDICTION,
+            DEFAULT_JURISDICTION if report.get("jurisdiction") is None else report["jurisdiction"],
             rules.available_packs(packs),
         ),
         "description": text("description", report.get("description"), max_len=MAX_DESCRIPTION),

@@ -630,7 +630,7 @@ def revoke_token(
     request: Request,
     service: ServiceDep,
     actor: ActorDep,
-    token_id: Annotated[int, Path(ge=1, le=2**62)],
+    token_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
 ) -> Any:
     """Revoke one of the caller's tokens (an admin: anyone's). It stops working at once."""
     done = service.revoke_token(token_id, actor=actor)
