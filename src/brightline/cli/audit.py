@@ -118,7 +118,7 @@ def _runner(args: argparse.Namespace, at_column: str, progress: bool) -> Any:
         return DuckDBRunner(args.input, at_column=at_column, progress=progress)
     if args.engine == "postgresql":
         from brightline.audit.postgres_runner import PostgresRunner
-        from brightline.store.db import database_url
+        from brightline.service.storage import database_url
 
         return PostgresRunner(database_url(args.database), args.input)
     from brightline.audit.spark_runner import SparkRunner, session
@@ -144,7 +144,7 @@ def _ledger(args: argparse.Namespace) -> int:
             "--ledger needs --as-of DATE (another date's law) or --against DIR (another pack "
             "version), or both", field="ledger",
         )
-    from brightline.store.db import database_url
+    from brightline.service.storage import database_url
 
     with Service.open(database_url(args.database)) as service:
         report = ledger_changes(
