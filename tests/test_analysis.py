@@ -95,14 +95,18 @@ def test_undecided_count_equals_brute_force() -> None:
     expected = 0
     for day in A.segments(pack, "help"):
         for d in brute_outcomes(pack, "help", day):
-            if d["outcome"] == pack.default_outcome and not d["reasons"]:
+            assert d["reasons"], d  # never a decision without a reason
+            if [r["rule"] for r in d["reasons"]] == ["town/default"]:
                 expected += 1
-    undecided = A.check_pack(pack)["kinds"]["help"]["undecided"]
+    report = A.check_pack(pack)
+    undecided = report["kinds"]["help"]["default_reasons"]
     assert expected > 0
     assert undecided["count"] == expected
+    assert report["empty_reasons"] == 0 and report["kinds"]["help"]["empty_reasons"]["count"] == 0
     for example in undecided["examples"]:
         decision = decide_with(pack, example, flips=False)
-        assert decision["outcome"] == pack.default_outcome and decision["reasons"] == []
+        assert decision["outcome"] == pack.default_outcome
+        assert [r["rule"] for r in decision["reasons"]] == ["town/default"]
 
 
 @pytest.mark.parametrize(
@@ -375,7 +379,9 @@ def test_random_packs_agree_with_brute_force(tmp_path: Path, seed: int) -> None:
     for day in A.segments(pack, "k"):
         for case in every_case(pack, "k", day):
             decision = decide_with(pack, case, flips=False)
-            if decision["outcome"] == pack.default_outcome and not decision["reasons"]:
+            reasons = [r["rule"] for r in decision["reasons"]]
+            assert reasons, case  # never a decision without a reason
+            if reasons == [f"{pack.name}/default"]:
                 undecided += 1
             values = _kleene_applies(pack, day, {"inside": True, **case["facts"]})
             on = [by_id[r] for r, v in values.items() if v == "T"]
@@ -399,5 +405,26 @@ def test_random_packs_agree_with_brute_force(tmp_path: Path, seed: int) -> None:
         for a, b in zip(before, after, strict=True)
         if a["outcome"] != b["outcome"]
     )
-    diff = A.diff_pack(pack, day1, day2)["kinds"]["k"]["changes"]
+    report2 = A.diff_pack(pack, day1, day2)["kinds"]["k"]
+    diff = report2["changes"]
     assert {(c["from"], c["to"]): c["count"] for c in diff} == dict(expected)
+    # obligations and findings: per rule, cases whose status changes (absent/applies/may_apply)
+    duty_changes: Counter[tuple[str, str, str]] = Counter()
+    any_duty = 0
+    for a, b in zip(before, after, strict=True):
+        status = [
+            {i["rule"]: i["status"] for i in [*d["obligations"], *d["findings"]]} for d in (a, b)
+        ]
+        changed = False
+        for rule in set(status[0]) | set(status[1]):
+            was, now = status[0].get(rule, "absent"), status[1].get(rule, "absent")
+            if was != now:
+                duty_changes[(rule, was, now)] += 1
+                changed = True
+        any_duty += changed
+    got = {
+        (d["rule"], d["from"], d["to"]): d["count"]
+        for d in [*report2["obligations"], *report2["findings"]]
+    }
+    assert got == dict(duty_changes)
+    assert report2["duties_changed"] == any_duty

@@ -62,7 +62,11 @@ def test_decide_text_format(capsys: pytest.CaptureFixture[str],
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "NEEDS REVIEW"
-    assert "  - No joint patrols with federal agents.  [testland/joint-patrol]" in lines
+    # the engine says the patrol rule only may apply (the threat is unknown): "If …" first
+    assert (
+        "  - If imminent threat is no: No joint patrols with federal agents.  [testland/joint-patrol]"
+        in lines
+    )
     assert "      CITY.1: No joint patrols with federal agents." in lines  # clause from law.yaml
     assert "Duties:" in lines and "Questions:" in lines
     assert any(line.startswith("  - Is there an immediate threat") and "true, false" in line

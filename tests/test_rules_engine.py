@@ -37,12 +37,13 @@ def test_decision_has_the_cases_md_shape() -> None:
                at="2025-10-04T10:30:00-05:00")
     assert list(d) == ["outcome", "jurisdiction", "pack_version", "pack_digest", "at", "kind",
                        "reasons",
-                       "obligations", "findings", "questions", "flips"]
+                       "obligations", "findings", "questions", "flips", "law_changes"]
     assert d["outcome"] == "prohibited"
     assert (d["jurisdiction"], d["pack_version"], d["kind"]) == ("testland", "2.0", "assistance")
     assert d["at"] == "2025-10-04T10:30:00-05:00"
     assert d["reasons"] == [{"rule": "testland/joint-patrol", "cites": ["CITY.1"],
-                             "text": "No joint patrols with federal agents."}]
+                             "text": "No joint patrols with federal agents.",
+                             "status": "applies"}]
     assert rule_ids(d["obligations"]) == ["testbase/report-immigration-requests"]
     assert d["questions"] == []
 
@@ -79,7 +80,8 @@ def test_kleene_not_of_unknown_is_unknown() -> None:
 def test_all_known_facts_decide_without_questions() -> None:
     d = decide({"agency": "fbi", "activity": "detention", "basis": "none",
                 "imminent_threat": False})
-    assert d["outcome"] == "not_applicable" and d["reasons"] == [] and d["questions"] == []
+    assert d["outcome"] == "not_applicable" and d["questions"] == []
+    assert rule_ids(d["reasons"]) == ["testland/default"]  # no rule decides: the default reason
 
 
 def test_prohibition_in_a_lower_layer_wins() -> None:
@@ -239,7 +241,7 @@ def test_facts_must_be_an_object() -> None:
                                 "2021-W01-1", "20251004"])
 def test_bad_dates(at: str) -> None:
     err = invalid({**GOOD, "at": at})
-    assert err.field == "at" and repr(at) in str(err)
+    assert err.field == "at" and f'"{at}"' in str(err)
 
 
 def test_moment_without_offset_and_non_string_at() -> None:

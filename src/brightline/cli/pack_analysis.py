@@ -109,16 +109,25 @@ def check_text(report: dict[str, Any]) -> list[str]:
             lines.extend(f"      {_example(e)}" for e in c["examples"])
         lines.append(f"  dead rules: {len(k['dead_rules']) or 'none'}")
         lines.extend(f"    {d['rule']}: {d['why']}" for d in k["dead_rules"])
-        und = k["undecided"]
+        und = k["default_reasons"]
+        share = und["count"] / k["cases"] if k["cases"] else 0.0
         lines.append(
-            f"  undecided: {und['count']:,} cases reach the default outcome"
+            f"  default reason: {und['count']:,} cases ({share:.0%}) reach the default outcome "
+            "(no rule decides; the reason names the nearest rules)"
             + (", e.g." if und["examples"] else "")
         )
         lines.extend(f"    {_example(e)}" for e in und["examples"])
+        empty = k["empty_reasons"]
+        lines.append(f"  decisions without a reason: {empty['count']:,}" if empty["count"]
+                     else "  decisions without a reason: none")
+        lines.extend(f"    {_example(e)}" for e in empty["examples"])
     verdict = (
         "OK"
         if report["ok"]
-        else (f"FAILED: {report['conflicts']} conflicts, {report['dead_rules']} dead rules")
+        else (
+            f"FAILED: {report['conflicts']} conflicts, {report['dead_rules']} dead rules, "
+            f"{report['empty_reasons']:,} cases without a reason"
+        )
     )
     lines.append("")
     lines.append(f"covered {report['cases']:,} cases in {report['seconds']:.2f} s: {verdict}")
@@ -129,10 +138,20 @@ def diff_text(report: dict[str, Any]) -> list[str]:
     lines = [f"pack diff: {report['pack']} {report['version']}: {report['from']} → {report['to']}"]
     for kind, k in report["kinds"].items():
         lines.append("")
-        lines.append(f"{kind}: {k['changed']:,} of {k['cases']:,} cases change")
+        lines.append(
+            f"{kind}: {k['changed']:,} of {k['cases']:,} cases change outcome; "
+            f"{k['duties_changed']:,} change obligations or findings"
+        )
         for c in k["changes"]:
             lines.append(f"  {kind}: {c['from']} → {c['to']}: {c['count']:,}, e.g.")
             lines.extend(f"    {_example(e)}" for e in c["examples"])
+        for title, key in (("obligation", "obligations"), ("finding", "findings")):
+            for d in k[key]:
+                lines.append(
+                    f"  {title} {d['rule']} ({', '.join(d['cites'])}): {d['from']} → {d['to']}: "
+                    f"{d['count']:,}, e.g."
+                )
+                lines.extend(f"    {_example(e)}" for e in d["examples"])
     lines.append("")
     lines.append(f"done in {report['seconds']:.2f} s")
     return lines

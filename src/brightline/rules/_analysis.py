@@ -47,6 +47,7 @@ F: Final = 2
 U: Final = 4
 SETTLED: Final = frozenset((T, F, U))  # a mask of one value: the same in every case of a region
 DECISIVE: Final = ("prohibit", "permit", "review", "not_applicable")
+DUTIES: Final = ("oblige", "find")
 EXAMPLES: Final = 3
 
 
@@ -345,6 +346,7 @@ class Undecided(Goal):
         self.space = space
         self.decisive = [i for i, x in enumerate(space.instances) if x.rule.effect in DECISIVE]
         self.tally = Tally()
+        self.empty = Tally()  # cases whose decision has no reason at all (a defect)
 
     def resolve(self, state: State, masks: list[int], mult: int) -> Sequence[int] | None:
         open_ = []
@@ -356,7 +358,11 @@ class Undecided(Goal):
                 open_.append(i)
         if open_:
             return open_
-        self.tally.add(mult, lambda: self.space.case(state, 0))
+        example = self.space.case(state, 0)
+        self.tally.add(mult, lambda: example)
+        # every case of the region gets the same reasons: ask the engine once
+        if not engine_decision(self.space.pack, example)["reasons"]:
+            self.empty.add(mult, lambda: example)
         return None
 
 
@@ -417,23 +423,63 @@ class Changes(Goal):
         self.pick_prohibits = [_picker(ps) for ps in self.prohibits]
         self.pairs: dict[tuple[str, str], Tally] = {}
         self._memo: dict[tuple[int, tuple[int, ...]], str] = {}
+        # obligations and findings: by rule id, their instance on each day (or None)
+        duties: dict[str, list[int | None]] = {}
+        for i, x in enumerate(inst):
+            if x.rule.effect in DUTIES:
+                duties.setdefault(x.rule.id, [None, None])[x.day] = i
+        self.duties = duties
+        self.duty_changes: dict[tuple[str, str, str], Tally] = {}  # (rule, from, to) -> cases
+        self.duty_cases = Tally()  # cases where any obligation or finding changes
+        self.cases_changed = Tally()  # cases where the outcome or any of those changes
 
     def resolve(self, state: State, masks: list[int], mult: int) -> Sequence[int] | None:
+        duty_diff = self._duty_diff(masks)
+        if duty_diff is None:  # a duty is open on some day: branch on its facts
+            return [
+                i for pair in self.duties.values() for i in pair
+                if i is not None and masks[i] not in SETTLED
+            ]
         if not set(self.changed(masks)) - {F}:
-            return None  # the same rules decide alike on both days
-        outcomes = [self._outcome(state, masks, d) for d in (0, 1)]
-        if outcomes[0] is not None and outcomes[1] is not None:
-            if outcomes[0] != outcomes[1]:
-                tally = self.pairs.setdefault((outcomes[0], outcomes[1]), Tally())
-                tally.add(mult, lambda: self.space.case(state, 1))
+            outcomes: list[str | None] = ["same", "same"]  # the same rules decide alike
+        else:
+            outcomes = [self._outcome(state, masks, d) for d in (0, 1)]
+        if outcomes[0] is None or outcomes[1] is None:
+            return [
+                i
+                for d in (0, 1)
+                if outcomes[d] is None
+                for i in self.decisive[d]
+                if masks[i] not in SETTLED
+            ]
+        moved = outcomes[0] != outcomes[1]
+        if not moved and not duty_diff:
             return None
-        return [
-            i
-            for d in (0, 1)
-            if outcomes[d] is None
-            for i in self.decisive[d]
-            if masks[i] not in SETTLED
-        ]
+        example = self.space.case(state, 1)
+        if moved:
+            tally = self.pairs.setdefault((str(outcomes[0]), str(outcomes[1])), Tally())
+            tally.add(mult, lambda: example)
+        if duty_diff:
+            self.duty_cases.add(mult, lambda: example)
+            for key in duty_diff:
+                self.duty_changes.setdefault(key, Tally()).add(mult, lambda: example)
+        self.cases_changed.add(mult, lambda: example)
+        return None
+
+    def _duty_diff(self, masks: list[int]) -> list[tuple[str, str, str]] | None:
+        """(rule, status on day 0, status on day 1) for each obligation or finding whose
+        status differs (``absent``, ``applies``, ``may_apply``); None while one is unsettled."""
+        out = []
+        for rule, pair in self.duties.items():
+            status = []
+            for i in pair:
+                m = F if i is None else masks[i]
+                if m not in SETTLED:
+                    return None
+                status.append("applies" if m == T else "may_apply" if m == U else "absent")
+            if status[0] != status[1]:
+                out.append((rule, status[0], status[1]))
+        return out
 
     def _outcome(self, state: State, masks: list[int], d: int) -> str | None:
         """The outcome on day ``d`` if it is the same for the whole region, else None."""
@@ -492,15 +538,19 @@ def _confirm(pack: LayeredPack, case: dict[str, object], what: str, ok: bool) ->
 
 
 def confirm_examples(pack: LayeredPack, result: KindCheck) -> None:
-    """Ask the engine about every example: undecided ones reach the default outcome with no
-    reasons; conflicting ones are prohibited with the prohibit rule among the reasons."""
+    """Ask the engine about every example: undecided ones reach the default outcome with the
+    one default reason; conflicting ones are prohibited with the prohibit rule among the
+    reasons."""
     for case in result.undecided.examples:
         d = engine_decision(pack, case)
+        reasons = d["reasons"]
+        assert isinstance(reasons, list)
         _confirm(
             pack,
             case,
             "an undecided case",
-            d["outcome"] == pack.default_outcome and not d["reasons"],
+            d["outcome"] == pack.default_outcome
+            and [r["rule"] for r in reasons] == [f"{pack.name}/default"],
         )
     for (prohibit, _), tally in result.conflicts.items():
         for case in tally.examples:
@@ -527,6 +577,7 @@ class KindCheck:
     segments: list[date]
     cases: int = 0
     undecided: Tally = field(default_factory=Tally)
+    empty_reasons: Tally = field(default_factory=Tally)
     conflicts: dict[tuple[str, str], Tally] = field(default_factory=dict)
     applies_somewhere: set[str] = field(default_factory=set)
     in_force_somewhere: set[str] = field(default_factory=set)
@@ -541,6 +592,7 @@ def check_kind(pack: LayeredPack, kind: Kind) -> KindCheck:
         undecided = Undecided(space)
         explore(space, undecided)
         out.undecided.merge(undecided.tally)
+        out.empty_reasons.merge(undecided.empty)
         for i, inst in enumerate(space.instances):
             out.in_force_somewhere.add(inst.rule.id)
             if inst.rule.id not in out.applies_somewhere:
@@ -580,6 +632,7 @@ def check_pack(pack: LayeredPack, kinds: Sequence[str] | None = None) -> dict[st
     dead = {r.kind: _dead_rules(pack, r) for r in results}
     n_conflicts = sum(len(r.conflicts) for r in results)
     n_dead = sum(len(d) for d in dead.values())
+    n_empty = sum(r.empty_reasons.count for r in results)
     return {
         "pack": pack.name,
         "version": pack.version,
@@ -587,7 +640,8 @@ def check_pack(pack: LayeredPack, kinds: Sequence[str] | None = None) -> dict[st
         "cases": sum(r.cases for r in results),
         "conflicts": n_conflicts,
         "dead_rules": n_dead,
-        "ok": n_conflicts == 0 and n_dead == 0,
+        "empty_reasons": n_empty,
+        "ok": n_conflicts == 0 and n_dead == 0 and n_empty == 0,
         "kinds": {r.kind: _kind_report(pack, r, dead[r.kind]) for r in results},
     }
 
@@ -614,6 +668,8 @@ def _kind_report(pack: LayeredPack, r: KindCheck, dead: list[dict[str, str]]) ->
         "conflicts": conflicts,
         "dead_rules": dead,
         "undecided": r.undecided.to_dict(),
+        "default_reasons": r.undecided.to_dict(),
+        "empty_reasons": r.empty_reasons.to_dict(),
     }
 
 
@@ -638,7 +694,8 @@ def diff_pack(
     outcome: OutcomeFn = engine_outcome,
 ) -> dict[str, object]:
     """Exactly the cases whose outcome differs between ``day1`` and ``day2``, per kind and
-    outcome pair, with example cases (dated ``day2``)."""
+    outcome pair, and those whose obligations or findings differ (per rule: from and to
+    ``absent``, ``applies`` or ``may_apply``), each counted with example cases (dated ``day2``)."""
     for label, day in (("--from", day1), ("--to", day2)):
         _check_covered(pack, label, day)
     per_kind: dict[str, object] = {}
@@ -646,12 +703,23 @@ def diff_pack(
         space = Space(pack, pack.kinds[name], [day1, day2])
         changes = Changes(space, outcome)
         explore(space, changes)
+        effects = {r.id: (r.effect, r.cites) for r in pack.rules_for(name)}
+        duty_lists: dict[str, list[dict[str, object]]] = {"oblige": [], "find": []}
+        for (rule, was, now), tally in sorted(changes.duty_changes.items()):
+            effect, cites = effects[rule]
+            duty_lists[effect].append(
+                {"rule": rule, "cites": list(cites), "from": was, "to": now, **tally.to_dict()}
+            )
         per_kind[name] = {
             "cases": space.total,
             "changed": sum(t.count for t in changes.pairs.values()),
             "changes": [
                 {"from": a, "to": b, **t.to_dict()} for (a, b), t in sorted(changes.pairs.items())
             ],
+            "duties_changed": changes.duty_cases.count,
+            "obligations": duty_lists["oblige"],
+            "findings": duty_lists["find"],
+            "any_changed": changes.cases_changed.count,
         }
     return {
         "pack": pack.name,

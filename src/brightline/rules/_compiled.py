@@ -239,6 +239,7 @@ class CompiledRule:
     deps: int  # slots its applies value depends on (its condition's and its overriders')
     known_deps: int  # the slots among deps tested with `known`
     source: Rule  # the rule as loaded (dates, note, file and line)
+    urgent: bool = False  # an oblige rule whose duty comes first (summon EMS, render aid)
 
 
 @dataclass(frozen=True)
@@ -454,6 +455,7 @@ def _segment(
             deps=deps[i],
             known_deps=kdeps[i],
             source=r,
+            urgent=r.urgent,
         )
         for i, r in enumerate(rules)
     )

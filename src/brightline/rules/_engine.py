@@ -8,6 +8,7 @@ folder is an argument.
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,11 +20,15 @@ from brightline.rules._conditions import show_values
 from brightline.rules._kernel import Encoder, build_encoder
 from brightline.rules._model import LayeredPack
 from brightline.rules._registry import available_packs, default_packs_dir, load_pack
-from brightline.rules._semantics import Runtime, evaluate, parts
+from brightline.rules._semantics import Runtime, evaluate, link_segments
 from brightline.rules._timeline import Timeline
+from brightline.rules._words import json_type as _json_type
+from brightline.rules._words import json_value as _json
 
 _AT_CACHE = 20_000
 _REQUIRED = ("jurisdiction", "at", "kind")
+CASE_KEYS = ("jurisdiction", "at", "kind", "facts", "id")
+_CASE_KEY_SET = frozenset(CASE_KEYS)
 
 
 class KindProgram:
@@ -41,12 +46,10 @@ class KindProgram:
         self.timeline = Timeline(
             pack.name, pack.timezone, kind.starts, pack.covers_from, pack.covers_until
         )
-        shared: dict[tuple[str, ...], Runtime] = {}
-        self.runtimes: list[Runtime] = []
-        for segment in kind.segments:
-            if segment.key not in shared:
-                shared[segment.key] = Runtime(segment, kind.facts)
-            self.runtimes.append(shared[segment.key])
+        self.runtimes = [
+            Runtime(segment, kind.facts, pack.name, pack.timezone) for segment in kind.segments
+        ]
+        link_segments(self.runtimes)
         self.by_at: dict[object, Runtime] = {}
 
     def runtime_at(self, at: object) -> Runtime:
@@ -97,19 +100,22 @@ class PackProgram:
             k, p = kind.base_k[:], kind.base_p[:]
         else:
             k, p = _encode(kind, facts)
-        code, why, applies, questions, changes = evaluate(rt, k, p, flips)
+        at = case["at"]
+        found = evaluate(rt, k, p, flips, at)
+        reasons, obligations, findings = found.items
         return {
-            "outcome": OUTCOMES[code],
+            "outcome": OUTCOMES[found.code],
             "jurisdiction": self.name,
             "pack_version": self.version,
             "pack_digest": self.digest,
-            "at": case["at"],
+            "at": at,
             "kind": kind.name,
-            "reasons": parts(rt, why),
-            "obligations": parts(rt, applies & rt.oblige),
-            "findings": parts(rt, applies & rt.find),
-            "questions": questions,
-            "flips": changes,
+            "reasons": reasons or [found.default_reason],
+            "obligations": obligations,
+            "findings": findings,
+            "questions": found.questions,
+            "flips": found.changes,
+            "law_changes": found.law_changes,
         }
 
 
@@ -149,43 +155,32 @@ class Decider:
         return self.program(case["jurisdiction"]).decide(case, flips)
 
 
-def _json(value: object) -> str:
-    """A value as JSON would write it (for messages): null, true, "text"."""
-    import json
-
-    try:
-        return json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return repr(value)
-
-
-def _checked(case: object) -> dict[str, Any]:
-    """The case as a dict with its required fields, or the InvalidCase saying what is wrong."""
+def _checked(case: object, required: tuple[str, ...] = _REQUIRED) -> dict[str, Any]:
+    """The case as a dict with exactly the allowed top-level keys and the required ones, or the
+    InvalidCase saying what is wrong (an unknown key is named, so that a misspelled ``facts``
+    never leaves every fact silently unknown)."""
     if not isinstance(case, dict):
         raise InvalidCase(f"a case is a JSON object, got {_json_type(case)}", field="case")
-    missing = [f for f in _REQUIRED if f not in case]
+    if not case.keys() <= _CASE_KEY_SET:
+        extra = [key for key in case if key not in CASE_KEYS]
+        if extra:
+            name = extra[0]
+            close = difflib.get_close_matches(str(name), CASE_KEYS, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise InvalidCase(
+                f"unknown key {_json(name)} in the case (a case has exactly jurisdiction, at, "
+                f"kind and facts, and optionally id{hint})",
+                field=str(name),
+                allowed=list(CASE_KEYS),
+                got=str(name),
+            )
+    missing = [f for f in required if f not in case]
     if missing:
         raise InvalidCase(
             f"case is missing {', '.join(missing)} (a case has jurisdiction, at, kind, facts)",
             field=missing[0],
         )
     return case
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list | tuple):
-        return "an array"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
 
 
 _DEFAULT: list[Decider] = []
@@ -234,15 +229,7 @@ def program_for(pack: LayeredPack) -> PackProgram:
 
 def decide_with(pack: LayeredPack, case: dict[str, Any], *, flips: bool = True) -> dict[str, Any]:
     """Decide a case with a given layered pack (its ``jurisdiction`` field is not consulted)."""
-    if not isinstance(case, dict):
-        raise InvalidCase(f"a case is a JSON object, got {_json_type(case)}", field="case")
-    missing = [f for f in ("at", "kind") if f not in case]
-    if missing:
-        raise InvalidCase(
-            f"case is missing {', '.join(missing)} (a case has jurisdiction, at, kind, facts)",
-            field=missing[0],
-        )
-    return program_for(pack).decide(case, flips)
+    return program_for(pack).decide(_checked(case, ("at", "kind")), flips)
 
 
 def _not_object(facts: object) -> InvalidCase:

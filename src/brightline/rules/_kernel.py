@@ -6,9 +6,10 @@ may apply (T or U), by the reading of the compiled form (``must``/``may`` of eac
 overriders first). What those bitsets mean (the ladder, reasons, questions, flips) is
 :mod:`brightline.rules._semantics`.
 
-For probes (questions, flips) it also generates, per slot, ``probe(k, p, M, Y) -> (M, Y)`` that
-recomputes only the outcome's rules whose ``deps`` include the slot (their overriders either are
-among them or keep their values), so trying a value of one fact costs only the rules it touches.
+For probes (questions, flips, ``if``) it also generates, per slot, ``probe(k, p, M, Y) -> (M, Y)``
+that recomputes only the rules whose ``deps`` include the slot (their overriders either are among
+them or keep their values), so trying a value of one fact costs only the rules it touches; and an
+outcome kernel over the rules the outcome reads (for law changes in other segments).
 
 Generated code is built from the compiled form only (slots, masks, bit positions), never from
 text a pack supplies.
@@ -91,12 +92,20 @@ def kernel_source(segment: Segment, count: int) -> str:
     ) + "\n"
 
 
+def subset_kernel_source(segment: Segment, count: int, keep: int) -> str:
+    """``kernel(k, p)`` over the rules in ``keep`` only (which must hold their overriders)."""
+    body, slots = _body(segment, keep)
+    return "\n".join(
+        ["def kernel(k, p):", *_prologue(slots, count), "    M = 0; Y = 0", *body,
+         "    return M, Y"]
+    ) + "\n"
+
+
 def probe_source(segment: Segment, count: int, slot: int) -> str:
-    """``probe(k, p, M, Y)``: the outcome's rules that depend on ``slot``, recomputed."""
+    """``probe(k, p, M, Y)``: the rules that depend on ``slot``, recomputed."""
     keep = 0
-    outcome_rules = segment.outcome_rules
     for rule in segment.rules:
-        if rule.deps >> slot & 1 and outcome_rules >> rule.index & 1:
+        if rule.deps >> slot & 1:
             keep |= 1 << rule.index
     body, slots = _body(segment, keep)
     clear = f"    M &= {~keep}; Y &= {~keep}" if keep else "    pass"
@@ -107,6 +116,11 @@ def probe_source(segment: Segment, count: int, slot: int) -> str:
 
 def build_kernel(segment: Segment, count: int) -> Kernel:
     return _build(kernel_source(segment, count), "kernel")
+
+
+def build_subset_kernel(segment: Segment, count: int, keep: int) -> Kernel:
+    """A kernel over some rules of a segment: ``keep`` must hold the overriders of its rules."""
+    return _build(subset_kernel_source(segment, count, keep), "kernel")
 
 
 def build_probe(segment: Segment, count: int, slot: int) -> Probe:

@@ -1,9 +1,11 @@
 """Scenarios: cases in the lawyers' language with the decision they expect, and a runner.
 
 A scenario file is ``packs/<pack>/scenarios/*.yaml``, a list validated by ``scenario.schema.json``.
-The runner decides each case and compares: the outcome; the exact sets of reason cites,
-obligation cites, finding cites, question facts and reason rules (each only when the key is
-given); and that every listed flip is present. A law key is *exercised* when it appears in an
+The runner decides each case and compares: the outcome; the exact sets of reason cites (every
+reason), the cites of the obligations and of the findings that apply (status ``applies``),
+question facts, reason rules and the cites of every reason, obligation or finding that may
+apply (``may_apply``), each only when the key is given; the set of law changes
+(date and outcome, ``law_changes``); and that every listed flip is present. A law key is *exercised* when it appears in an
 expected ``cites``, ``obligations`` or ``findings`` list of a passing scenario.
 """
 
@@ -19,7 +21,7 @@ from brightline.rules._engine import Decider
 from brightline.rules._registry import available_packs, load_pack, resolve_packs_dir
 from brightline.rules._yamlsource import display_path, read_source, validate
 
-SET_KEYS = ("cites", "obligations", "findings", "questions", "rules")
+SET_KEYS = ("cites", "obligations", "findings", "questions", "rules", "may_apply")
 LAW_LISTS = ("cites", "obligations", "findings")
 
 
@@ -103,13 +105,19 @@ def got_sets(decision: dict[str, Any]) -> dict[str, set[str]]:
     def cites(items: list[dict[str, Any]]) -> set[str]:
         return {c for item in items for c in item["cites"]}
 
+    items = [*decision["reasons"], *decision["obligations"], *decision["findings"]]
     return {
         "cites": cites(decision["reasons"]),
-        "obligations": cites(decision["obligations"]),
-        "findings": cites(decision["findings"]),
+        "obligations": cites([i for i in decision["obligations"] if _applies(i)]),
+        "findings": cites([i for i in decision["findings"] if _applies(i)]),
         "questions": {q["fact"] for q in decision["questions"]},
         "rules": {r["rule"] for r in decision["reasons"]},
+        "may_apply": cites([i for i in items if i.get("status") == "may_apply"]),
     }
+
+
+def _applies(item: dict[str, Any]) -> bool:
+    return bool(item.get("status", "applies") == "applies")
 
 
 def compare(expect: dict[str, Any], decision: dict[str, Any]) -> list[str]:
@@ -127,6 +135,12 @@ def compare(expect: dict[str, Any], decision: dict[str, Any]) -> list[str]:
             parts = [f"missing {', '.join(missing)}" if missing else ""]
             parts.append(f"unexpected {', '.join(extra)}" if extra else "")
             problems.append(f"{key}: " + "; ".join(p for p in parts if p))
+    if "law_changes" in expect:
+        got_changes = {(c["at"][:10], c["outcome"]) for c in decision.get("law_changes", [])}
+        wanted_changes = {(str(c["at"])[:10], c["outcome"]) for c in expect["law_changes"]}
+        if got_changes != wanted_changes:
+            shown = ", ".join(f"{a} {o}" for a, o in sorted(got_changes)) or "none"
+            problems.append(f"law_changes: expected {sorted(wanted_changes)}, got {shown}")
     flips = {(f["fact"], _key(f["value"]), f["outcome"]) for f in decision["flips"]}
     for flip in expect.get("flips", []):
         if (flip["fact"], _key(flip["value"]), flip["outcome"]) not in flips:

@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from brightline.errors import InvalidCase
+from brightline.rules._words import json_type, json_value
 
 _NEAR_CACHE = 100_000
 
@@ -46,8 +47,8 @@ class Timeline:
         if at.__class__ is not str:
             raise InvalidCase(
                 f"at must be an ISO 8601 string (a date like 2025-10-04 or a moment with offset "
-                f"like 2025-10-04T10:30:00-05:00), got {type(at).__name__}",
-                field="at", got=repr(at),
+                f"like 2025-10-04T10:30:00-05:00), got {json_type(at)} {json_value(at)}",
+                field="at", got=json_value(at),
             )
         assert isinstance(at, str)
         if len(at) == 10 and at[4] == "-" and at[7] == "-":
@@ -106,7 +107,7 @@ class Timeline:
         if self.covers_until is not None:
             cover += f" until {self.covers_until}"
         return InvalidCase(
-            f"at {at!r} is outside the coverage of pack {self.pack!r} ({cover}); "
+            f"at {json_value(at)} is outside the coverage of pack {self.pack!r} ({cover}); "
             "no law is guessed for it",
             field="at", got=at,
         )
@@ -116,21 +117,34 @@ def _parse_day(at: str) -> date:
     try:
         return date.fromisoformat(at)
     except ValueError:
-        raise InvalidCase(f"at {at!r} is not a date YYYY-MM-DD", field="at", got=at) from None
+        raise InvalidCase(f"at {json_value(at)} is not a date YYYY-MM-DD", field="at", got=at) from None
 
 
 def _parse_moment(at: str) -> datetime:
+    if len(at) == 8 and at.isdigit():
+        raise InvalidCase(
+            f"at {json_value(at)} is a compact date, which is not accepted: write it with dashes, "
+            f"{at[:4]}-{at[4:6]}-{at[6:]}, or as a moment with an offset like "
+            f"{at[:4]}-{at[4:6]}-{at[6:]}T10:30:00-05:00",
+            field="at", got=at,
+        )
+    if "T" in at and at[:8].isdigit():
+        raise InvalidCase(
+            f"at {json_value(at)} is in compact form, which is not accepted: write the date "
+            "with dashes and the time with colons, like 2025-08-30T10:30:00-05:00",
+            field="at", got=at,
+        )
     try:
         moment = datetime.fromisoformat(at)
     except ValueError:
         raise InvalidCase(
-            f"at {at!r} is not ISO 8601 (a date like 2025-10-04 or a moment with offset like "
+            f"at {json_value(at)} is not ISO 8601 (a date like 2025-10-04 or a moment with offset like "
             "2025-10-04T10:30:00-05:00)",
             field="at", got=at,
         ) from None
     if moment.tzinfo is None:
         raise InvalidCase(
-            f"at {at!r} has no UTC offset: add one (like -05:00 or Z) or give a bare date",
+            f"at {json_value(at)} has no UTC offset: add one (like -05:00 or Z) or give a bare date",
             field="at", got=at,
         )
     return moment

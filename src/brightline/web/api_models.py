@@ -205,7 +205,7 @@ class Condition(Open):
 
 
 class Reason(Open):
-    rule: str = Field(description="the rule's id, <pack>/<rule>")
+    rule: str = Field(description="the rule's id, <pack>/<rule> (<pack>/default: no rule decides)")
     cites: list[str] = Field(description="keys of law.md, exactly as written there")
     text: str = Field(description="the rule's explanation in plain words")
     status: Literal["applies", "may_apply"] | None = Field(
@@ -220,6 +220,9 @@ class Reason(Open):
 
 class LawChange(Open):
     at: str = Field(description="the moment the law in force gives these facts another outcome")
+    until: str | None = Field(
+        default=None, description="where that stretch of law ends (null: open)"
+    )
     outcome: Outcome
     cites: list[str]
 
@@ -242,6 +245,9 @@ class Decision(Open):
     outcome: Outcome
     jurisdiction: str = Field(json_schema_extra=vocabulary("jurisdiction"))
     pack_version: str
+    pack_digest: str | None = Field(
+        default=None, description="sha256 of the pack's files, law and layers: the exact rules"
+    )
     at: str = Field(description="the moment decided (as the case gave it)")
     kind: str = Field(json_schema_extra=vocabulary("kind"))
     reasons: list[Reason]
