@@ -102,15 +102,14 @@ class Runtime:
             )
         return self._outcome_kernel
 
-    def signatures(self) -> dict[tuple[str, frozenset[str]], int]:
-        """Per outcome rule, (id, ids of its overriders) -> its position: two segments' rules
-        with the same signature have the same applies value on the same facts."""
+    def signatures(self) -> dict[Any, int]:
+        """Per outcome rule, (id, signatures of its overriders) -> its position: two segments'
+        rules with the same signature have the same applies value on the same facts."""
         rules = self.segment.rules
-        return {
-            (r.id, frozenset(rules[j].id for j in r.overriders)): r.index
-            for r in rules
-            if self.outcome_rules >> r.index & 1
-        }
+        sig: dict[int, Any] = {}
+        for i in self.segment.order:  # overriders first: a signature holds theirs, transitively
+            sig[i] = (rules[i].id, frozenset(sig[j] for j in rules[i].overriders))
+        return {sig[r.index]: r.index for r in rules if self.outcome_rules >> r.index & 1}
 
 
 def _local_day(at: str, zone: str) -> date:
