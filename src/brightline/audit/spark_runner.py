@@ -10,6 +10,7 @@ key=value``.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -45,6 +46,10 @@ def session(master: str | None = None, conf: Mapping[str, str] | None = None) ->
     builder = SparkSession.builder.appName("brightline-audit")
     if master:
         builder = builder.master(master)
+    local = master is not None and master.startswith("local")
+    if local:
+        # a local session talks to itself over loopback only, whatever the host name resolves to
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     defaults = {
         "spark.sql.session.timeZone": "UTC",
         "spark.ui.enabled": "false",
@@ -53,6 +58,9 @@ def session(master: str | None = None, conf: Mapping[str, str] | None = None) ->
         "spark.sql.codegen.wholeStage": "false",
         "spark.sql.shuffle.partitions": "8",
     }
+    if local:
+        defaults["spark.driver.host"] = "127.0.0.1"
+        defaults["spark.driver.bindAddress"] = "127.0.0.1"
     for key, value in defaults.items():
         builder = builder.config(key, value)
     for key, value in (conf or {}).items():
