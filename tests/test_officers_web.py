@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from brightline.service.officers import import_roster, roster_index
+from brightline.service.officers import roster_index
 from test_roster_support import GOOD_APPEARANCE as GOOD
 from test_roster_support import subset_dir
-from test_web_support import Web, csrf_of, make_web
+from test_web_support import Web, csrf_of, web_with_roster
 
 DEMOGRAPHIC = ("race", "gender", "birth_year", "age")
 
@@ -27,11 +27,7 @@ def subset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def site(
     sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, subset: Path
 ) -> Iterator[Web]:
-    w = make_web(sqlite_url, tmp_path, monkeypatch)
-    import_roster(w.service.engine, [subset])
-    with w.client:
-        yield w
-    w.service.close()
+    yield from web_with_roster(sqlite_url, tmp_path, monkeypatch, subset)
 
 
 def _officer(site: Web) -> Any:

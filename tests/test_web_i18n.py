@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from brightline.service.officers import import_roster, roster_index
+from brightline.service.officers import roster_index
 from brightline.web import i18n
 from test_roster_support import subset_dir
-from test_web_support import Web, csrf_of, make_web
+from test_web_support import Web, csrf_of, web_with_roster
 
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z_]+\}")
 
@@ -121,11 +121,7 @@ def subset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def site(
     sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, subset: Path
 ) -> Iterator[Web]:
-    w = make_web(sqlite_url, tmp_path, monkeypatch)
-    import_roster(w.service.engine, [subset])
-    with w.client:
-        yield w
-    w.service.close()
+    yield from web_with_roster(sqlite_url, tmp_path, monkeypatch, subset)
 
 
 def test_language_from_header_query_and_cookie(site: Web) -> None:

@@ -181,3 +181,16 @@ def running_server(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def web_with_roster(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, roster: Path
+) -> Iterator[Web]:
+    """A site on a new SQLite file with the roster folder ``roster`` imported; closed after."""
+    from brightline.service.officers import import_roster
+
+    w = make_web(sqlite_url, tmp_path, monkeypatch)
+    import_roster(w.service.engine, [roster])
+    with w.client:
+        yield w
+    w.service.close()
